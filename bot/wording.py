@@ -1,0 +1,304 @@
+"""Every sentence summitbot says, and every date it prints, lives here.
+
+Handlers, the scheduler and the CLI pass values in and get text out, so a translation (Russian and
+Hindi are planned) or a reader's own time zone is a change to this module alone. Functions named
+``*_html`` return Telegram HTML with every dynamic part escaped; the rest return plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.alerts import AlertKind, PlannedAlert
+from bot.events import Event, Lifecycle, Precision, Source, format_lead
+from bot.timeline import Countdown, NextUp, Phase, countdown
+
+# ---------------------------------------------------------------- numbers and dates
+
+
+def plural(n: int, unit: str) -> str:
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
+def day_text(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_text(first: date, last: date) -> str:
+    """``5–6 December 2025``, ``30 November – 2 December 2025``: the range as people write it."""
+    if first == last:
+        return day_text(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%B %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%B} – {day_text(last)}"
+    return f"{day_text(first)} – {day_text(last)}"
+
+
+def between_text(first: date, last: date) -> str:
+    """``2 and 31 October 2025``: the two ends of a window, for "between … and …"."""
+    return days_text(first, last).replace("–", " and ", 1).replace("  ", " ")
+
+
+def moment_text(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} {local.tzname()}"
+
+
+def short_moment_text(moment: datetime, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def duration_text(delta: timedelta) -> str:
+    """The two largest units, as a person says it: ``3 days, 4 hours``, ``45 minutes``."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [plural(n, unit) for n, unit in ((days, "day"), (hours, "hour"), (mins, "minute")) if n]
+    return ", ".join(parts[:2])
+
+
+def when_text(event: Event, reader_zone: ZoneInfo | None = None) -> str:
+    """The date at exactly the precision the file gives; an exact time also in the reader's zone."""
+    when = event.when
+    if when.precision is Precision.EXACT and when.at is not None:
+        text = moment_text(when.at, when.zone)
+        if reader_zone is not None and reader_zone.key != when.zone.key:
+            text += f" ({short_moment_text(when.at, reader_zone)} your time)"
+        return text
+    if when.precision in (Precision.DAY, Precision.SPAN):
+        return days_text(when.first, when.last)
+    if when.precision is Precision.WINDOW:
+        return f"sometime between {between_text(when.first, when.last)}"
+    if when.precision is Precision.MONTH:
+        return f"{when.first:%B %Y} (no day announced)"
+    return f"{when.first.year} (no date announced)"
+
+
+def countdown_text(cd: Countdown) -> str:
+    """Honest about precision: never hours for a day, never days for a month."""
+    when = cd.event.when
+    if cd.phase is Phase.OVER:
+        if cd.days_max < 0 and when.precision in (Precision.EXACT, Precision.DAY, Precision.SPAN):
+            return "ended yesterday" if cd.days_max == -1 else f"ended {-cd.days_max} days ago"
+        return "over"
+    if cd.phase is Phase.UNDER_WAY:
+        if when.precision is Precision.SPAN:
+            return f"under way: day {cd.day_of_span} of {cd.span_days}"
+        return "today" if when.precision is Precision.DAY else "under way"
+    if cd.remaining is not None:
+        return f"in {duration_text(cd.remaining)}"
+    if when.precision in (Precision.DAY, Precision.SPAN):
+        return "tomorrow" if cd.days_min == 1 else f"in {cd.days_min} days"
+    if when.precision is Precision.WINDOW:
+        if cd.days_min <= 1 and cd.in_current_month and when.last.month == when.first.month:
+            return f"later this month (by {day_text(when.last)})"
+        if cd.days_min <= 0:
+            return f"any day now (by {day_text(when.last)})"
+        return f"in {cd.days_min} to {plural(cd.days_max, 'day')}"
+    if when.precision is Precision.MONTH:
+        if cd.days_min <= 0:
+            return f"expected this month (by {day_text(when.last)})"
+        return f"expected in {when.first:%B %Y}, {_span_text(cd.days_min, cd.days_max)}"
+    return f"expected in {when.first.year}"
+
+
+def _span_text(days_min: int, days_max: int) -> str:
+    if days_max < 14:
+        return f"in {days_min} to {plural(days_max, 'day')}"
+    if days_max < 120:
+        return f"in {days_min // 7} to {plural(days_max // 7, 'week')}"
+    return f"in {days_min // 30} to {plural(days_max // 30, 'month')}"
+
+
+# ---------------------------------------------------------------- status and sources
+
+
+def _names(governments: Sequence[object]) -> str:
+    names = [getattr(g, "name", str(g)) for g in governments]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def status_note(event: Event) -> str:
+    """Derived from the file's confirmations and lifecycle, never typed by hand."""
+    if event.lifecycle is not Lifecycle.PLANNED:
+        return {Lifecycle.POSTPONED: "Postponed", Lifecycle.CANCELLED: "Cancelled", Lifecycle.HELD: "Held"}[
+            event.lifecycle
+        ]
+    involved, confirmed, pending = event.governments, event.confirmed_by, event.unconfirmed
+    if not involved:
+        return "Not officially confirmed"
+    if not pending:
+        if len(involved) == 1:
+            return f"Confirmed by {_names(involved)}"
+        return "Confirmed by both governments" if len(involved) == 2 else "Confirmed by all governments"
+    if not confirmed:
+        if len(involved) == 1:
+            return f"Not yet confirmed by {_names(involved)}"
+        return "Unconfirmed by either government" if len(involved) == 2 else "Unconfirmed by any government"
+    return f"Confirmed by {_names(confirmed)}; not yet by {_names(pending)}"
+
+
+def source_text(source: Source) -> str:
+    return f"{source.by}: {source.title} ({day_text(source.date)})"
+
+
+# ---------------------------------------------------------------- Telegram messages (HTML)
+
+
+def event_card_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    lines = [
+        f"<b>{escape(event.title)}</b>",
+        f"🗓 {escape(when_text(event, reader_zone))}",
+        f"📍 {escape(event.place or 'Place not announced')}",
+        f"⏳ {escape(countdown_text(countdown(event, now)))}",
+        f"ℹ️ {escape(status_note(event))}",
+    ]
+    if event.note:
+        lines.append(escape(event.note))
+    lines.append(f"<i>Source: {escape(source_text(event.status_source))}</i>")
+    return "\n".join(lines)
+
+
+def next_html(next_up: NextUp | None, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    if next_up is None:
+        return "No upcoming events in the calendar right now. I will tell subscribers when one is added."
+    text = "<b>Next:</b> " + event_card_html(next_up.event, now, reader_zone)
+    if next_up.maybe_before:
+        text += "\n\n<b>Possibly before that</b> (date not fixed):"
+        for event in next_up.maybe_before:
+            text += f"\n• {escape(event.title)}: {escape(countdown_text(countdown(event, now)))}"
+    return text
+
+
+def _line_html(event: Event, now: datetime, reader_zone: ZoneInfo | None) -> str:
+    return (
+        f"• <b>{escape(event.title)}</b>: {escape(when_text(event, reader_zone))}, "
+        f"{escape(countdown_text(countdown(event, now)))}. {escape(status_note(event))}"
+    )
+
+
+def events_html(
+    upcoming: Sequence[Event], recent: Sequence[Event], now: datetime, reader_zone: ZoneInfo | None = None
+) -> str:
+    parts = ["<b>Upcoming</b>"]
+    parts += [_line_html(e, now, reader_zone) for e in upcoming] or ["Nothing scheduled."]
+    if recent:
+        parts += ["", "<b>Recent</b>"]
+        parts += [_line_html(e, now, reader_zone) for e in recent]
+    return "\n".join(parts)
+
+
+def alert_html(alert: PlannedAlert, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    """A reminder, worded at its own moment; a late one says when it was due."""
+    event = alert.event
+    title = f"<b>{escape(event.title)}</b>"
+    if alert.kind is AlertKind.TODAY:
+        head = f"📅 Today: {title}"
+    elif alert.kind is AlertKind.MONTH:
+        head = f"📅 Expected this month: {title}. No day has been announced yet."
+    elif alert.kind is AlertKind.WINDOW:
+        head = f"📅 Expected from today: {title}, {escape(when_text(event))}."
+    else:
+        head = f"⏰ {title} {escape(countdown_text(countdown(event, alert.moment)))}"
+    lines = [head]
+    if now - alert.moment > LATE_AFTER:
+        zone = reader_zone or event.zone
+        lines.append(f"<i>(Late: this reminder was due {escape(short_moment_text(alert.moment, zone))}.)</i>")
+    lines += [
+        f"🗓 {escape(when_text(event, reader_zone))}",
+        f"📍 {escape(event.place or 'Place not announced')}",
+        f"ℹ️ {escape(status_note(event))}",
+        f"<i>Source: {escape(source_text(event.status_source))}</i>",
+    ]
+    return "\n".join(lines)
+
+
+LATE_AFTER = timedelta(minutes=2)
+
+WELCOME_HTML = (
+    "<b>Welcome to summitbot.</b>\n"
+    "I count down to the India–Russia summit and related visits, remind you before each one, "
+    "and tell you when a date, place or confirmation changes. Every status comes with its source.\n\n"
+    "Subscribe to get reminders, or try /next."
+)
+HELP_HTML = (
+    "<b>What I can do</b>\n"
+    "/next – the next event, with countdown and status\n"
+    "/events – upcoming and recent events\n"
+    "/subscribe – reminders before each event and notes when something changes\n"
+    "/unsubscribe – stop them\n"
+    "/help – this message\n\n"
+    "You can also ask in plain words, for example “is Putin's visit confirmed?”"
+)
+SUBSCRIBED = (
+    "Subscribed. You will get a reminder before each event and a note whenever its status, date or "
+    "place changes."
+)
+ALREADY_SUBSCRIBED = "You are already subscribed. /unsubscribe stops the reminders."
+UNSUBSCRIBED = "Unsubscribed. You will get no more reminders; /subscribe brings them back."
+NOT_SUBSCRIBED = "You were not subscribed. /subscribe starts reminders."
+UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+FREE_TEXT = (
+    "I can't answer questions in plain words yet. Try /next for the next event, /events for the "
+    "calendar, or /help."
+)
+NOT_TEXT = "I can only read text. Try /next or /help."
+BUTTON_SUBSCRIBE = "🔔 Subscribe"
+BUTTON_UNSUBSCRIBE = "🔕 Unsubscribe"
+BUTTON_NEXT = "⏭ Next event"
+BUTTON_EVENTS = "🗓 All events"
+BUTTON_EXPIRED = "That button has expired. Try /help."
+
+COMMANDS = (
+    ("next", "The next event, with countdown and status"),
+    ("events", "Upcoming and recent events"),
+    ("subscribe", "Reminders before each event"),
+    ("unsubscribe", "Stop reminders"),
+    ("help", "What this bot can do"),
+)
+
+
+# ---------------------------------------------------------------- the operator's CLI (plain text)
+
+
+def check_ok(file: str, events: int, facts: int, alerts: int) -> str:
+    return (
+        f"{file}: OK ({plural(events, 'event')}, {plural(facts, 'fact')}, {plural(alerts, 'alert')} planned)"
+    )
+
+
+def plan_report(
+    upcoming: Sequence[Event],
+    next_up: NextUp | None,
+    recent: Sequence[Event],
+    alerts: Sequence[PlannedAlert],
+    now: datetime,
+    zone: ZoneInfo,
+) -> str:
+    lines = [f"As of {moment_text(now, zone)}", "", "Upcoming events:"]
+    for i, event in enumerate(upcoming, start=1):
+        mark = "  <- next dated event" if next_up is not None and event is next_up.event else ""
+        lines.append(f"  {i}. {event.title} [{event.id}]{mark}")
+        lines.append(f"     when:   {when_text(event)} ({event.zone.key})")
+        lines.append(f"     place:  {event.place or 'not announced'}")
+        lines.append(f"     count:  {countdown_text(countdown(event, now))}")
+        lines.append(f"     status: {status_note(event)}")
+        lines.append(f"     source: {source_text(event.status_source)}")
+    if not upcoming:
+        lines.append("  none")
+    lines += ["", "Recent:"]
+    lines += [f"  - {e.title} [{e.id}]: {when_text(e)}; {status_note(e)}" for e in recent] or ["  none"]
+    lines += ["", f"Alert schedule ({plural(len(alerts), 'alert')} still to come):"]
+    for alert in alerts:
+        what = format_lead(alert.lead) + " before" if alert.lead is not None else f"{alert.kind} note"
+        lines.append(f"  {short_moment_text(alert.moment, zone)}  {alert.event.id}  {what}")
+    if not alerts:
+        lines.append("  none")
+    return "\n".join(lines)
