@@ -7,7 +7,8 @@ A lead time is only honest when the date is precise enough for it. The rule (als
   days before the first day; shorter lead times become one "today" note at 08:00 on the first day;
 - a month-only event gets one "expected this month" note at 09:00 on the month's first day;
 - a window ("later this month") gets one "expected from today" note at 09:00 on its first day;
-- a year-only, held, cancelled or postponed event gets none (there is no date worth waking anyone for).
+- a year-only, held, cancelled or postponed event gets none (there is no date worth waking anyone for),
+  and so does an event whose ``reminders`` is empty.
 
 Each alert expires when it stops being useful (the event began, the day or month ended); the
 delivery side sends a missed alert late only before it expires.
@@ -57,12 +58,13 @@ def _at(day: date, hour: time, event: Event) -> datetime:
 
 
 def alerts_for(event: Event) -> Iterator[PlannedAlert]:
-    if event.lifecycle is not Lifecycle.PLANNED:
+    if event.lifecycle is not Lifecycle.PLANNED or not event.reminders:
         return
     when = event.when
     if when.precision is Precision.EXACT and when.at is not None:
+        start = when.at.astimezone(UTC)  # same-zone subtraction would count wall-clock hours across DST
         for lead in event.reminders:
-            yield PlannedAlert(event, AlertKind.LEAD, lead, when.at - lead, when.at)
+            yield PlannedAlert(event, AlertKind.LEAD, lead, (start - lead).astimezone(when.zone), when.at)
     elif when.precision in (Precision.DAY, Precision.SPAN):
         start = midnight(when.first, when.zone)
         whole_days = sorted({lead // ONE_DAY for lead in event.reminders if lead >= ONE_DAY}, reverse=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,7 @@ def parse_as_of(value: str, zone: ZoneInfo) -> datetime:
 
 
 def _now(as_of: str | None, catalog: Catalog) -> datetime:
-    return parse_as_of(as_of, catalog.zone) if as_of else datetime.now(catalog.zone)
+    return parse_as_of(as_of, catalog.zone) if as_of else datetime.now(UTC)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -83,7 +83,10 @@ def parse_lead(value: str) -> timedelta:
     match = _LEAD.match(value.strip()) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"lead time {value!r} is not a number followed by w, d, h or m (e.g. 7d, 2h, 30m)")
-    lead = timedelta(**{_LEAD_UNITS[match[2]]: int(match[1])})
+    try:
+        lead = timedelta(**{_LEAD_UNITS[match[2]]: int(match[1])})
+    except OverflowError:  # e.g. 99999999999999999999d: certainly more than 4 weeks
+        lead = timedelta.max
     if lead > MAX_LEAD:
         raise ValueError(f"lead time {value!r} is more than 4 weeks before the event")
     return lead
@@ -254,6 +257,15 @@ class WhenSpec(_Frozen):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    @field_validator("at")
+    @classmethod
+    def _at(cls, value: str | None) -> str | None:
+        if value is not None:
+            if "T" not in value.upper() and " " not in value.strip():
+                raise ValueError(f"{value!r} has no time of day; use date: for a day without a time")
+            parse_local_datetime(value, ZoneInfo("UTC"))  # the form only; resolve() applies the zone
+        return value
+
     @model_validator(mode="after")
     def _one_form(self) -> Self:
         forms = {
@@ -280,6 +292,10 @@ class WhenSpec(_Frozen):
                     raise ValueError(f"{names} needs both dates")
                 if last < first:
                     raise ValueError(f"{names}: the end {last} is before the start {first}")
+                if names == "between/and" and last == first:
+                    raise ValueError(
+                        f"between/and: both ends are {first}; use date: {first} for a single day"
+                    )
         return self
 
     def resolve(self, zone: ZoneInfo, others: Mapping[str, When]) -> When:
@@ -327,17 +343,6 @@ class EventSpec(_Frozen):
         if value is not None:
             _check_leads(value)
         return value
-
-    @model_validator(mode="after")
-    def _confirmed_are_involved(self) -> Self:
-        stray = [g for g in self.status.confirmed_by if g not in self.governments]
-        if stray:
-            raise ValueError(
-                f"status.confirmed_by names {', '.join(stray)}, which is not in this event's governments"
-            )
-        if len(set(self.status.confirmed_by)) != len(self.status.confirmed_by):
-            raise ValueError("status.confirmed_by names a government twice")
-        return self
 
 
 def _check_leads(values: Sequence[str]) -> tuple[timedelta, ...]:
@@ -450,6 +455,15 @@ class Catalog:
 
         seen: dict[str, int] = {}
         for i, ev in enumerate(spec.events):
+            confirmed = ev.status.confirmed_by
+            stray = [g for g in confirmed if g not in ev.governments]
+            if stray:
+                raise CrossRefError(
+                    ("events", i, "status", "confirmed_by"),
+                    f"names {', '.join(stray)}, which is not in this event's governments",
+                )
+            if len(set(confirmed)) != len(confirmed):
+                raise CrossRefError(("events", i, "status", "confirmed_by"), "names a government twice")
             if ev.id in seen:
                 raise CrossRefError(
                     ("events", i, "id"), f"duplicate event id {ev.id!r} (also event #{seen[ev.id] + 1})"
@@ -472,7 +486,7 @@ class Catalog:
                 continue
             if target not in seen:
                 raise CrossRefError(("events", i, "when", "during"), f"unknown event {target!r}")
-            if target not in whens:
+            if spec.events[seen[target]].when.during is not None:
                 raise CrossRefError(
                     ("events", i, "when", "during"),
                     f"{target!r} is itself dated by 'during'; point at a dated event",
@@ -597,6 +611,8 @@ def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...] = ()) -> Iterat
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue  # refused (with its line) when the document is constructed
             if key.value in seen:
                 yield key, _field_path((*path, key.value))
             seen.add(key.value)
@@ -621,18 +637,26 @@ def _loc_for_yaml(loc: Sequence[str | int]) -> tuple[str | int, ...]:
     return tuple(p.rstrip("_") if isinstance(p, str) else p for p in loc)
 
 
+def _yaml_problem(file: str, text: str, exc: Exception) -> Problem:
+    """One line for any YAML failure, with the line number when PyYAML knows it."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        return Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")
+    if isinstance(exc, yaml.reader.ReaderError):
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line = text.count("\n", 0, exc.position) + 1
+        return Problem(file, line, "", f"not valid YAML: unacceptable character #x{char:04x}")
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return Problem(file, None, "", f"not valid YAML: {first}")
+
+
 def parse_events(text: str, file: str = "<events>") -> Catalog:
     """Parse YAML text into a ``Catalog`` or raise ``EventsFileError`` with located problems."""
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise EventsFileError(
-            [Problem(file, line, "", f"not valid YAML: {exc.problem or exc.context}")]
-        ) from None
     except yaml.YAMLError as exc:
-        raise EventsFileError([Problem(file, None, "", f"not valid YAML: {exc}")]) from None
+        raise EventsFileError([_yaml_problem(file, text, exc)]) from None
     if root is None:
         raise EventsFileError(
             [Problem(file, None, "", "the file is empty (it needs at least an events: list)")]
@@ -650,7 +674,10 @@ def parse_events(text: str, file: str = "<events>") -> Catalog:
     ]
     if duplicates:
         raise EventsFileError(duplicates)
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader subclass
+    except (yaml.YAMLError, ValueError) as exc:  # an unknown !tag, an unhashable key, !!int abc
+        raise EventsFileError([_yaml_problem(file, text, exc)]) from None
 
     def located(loc: Sequence[str | int], message: str) -> Problem:
         yaml_loc = _loc_for_yaml(loc)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from bot.events import Catalog, Event, Lifecycle, Precision
@@ -55,7 +55,7 @@ def countdown(event: Event, now: datetime) -> Countdown:
         phase=phase,
         days_min=(when.first - today).days,
         days_max=(when.last - today).days,
-        remaining=(when.at - now) if exact and when.at is not None else None,
+        remaining=(when.at.astimezone(UTC) - now.astimezone(UTC)) if exact and when.at is not None else None,
         in_current_month=(when.first.year, when.first.month) == (today.year, today.month),
         day_of_span=(today - when.first).days + 1,
         span_days=(when.last - when.first).days + 1,

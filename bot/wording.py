@@ -113,8 +113,8 @@ def _span_text(days_min: int, days_max: int) -> str:
     if days_max < 14:
         return f"in {days_min} to {plural(days_max, 'day')}"
     if days_max < 120:
-        return f"in {days_min // 7} to {plural(days_max // 7, 'week')}"
-    return f"in {days_min // 30} to {plural(days_max // 30, 'month')}"
+        return f"in {max(1, days_min // 7)} to {plural(days_max // 7, 'week')}"
+    return f"in {max(1, days_min // 30)} to {plural(days_max // 30, 'month')}"
 
 
 # ---------------------------------------------------------------- status and sources
@@ -204,7 +204,7 @@ def alert_html(alert: PlannedAlert, now: datetime, reader_zone: ZoneInfo | None 
     elif alert.kind is AlertKind.MONTH:
         head = f"📅 Expected this month: {title}. No day has been announced yet."
     elif alert.kind is AlertKind.WINDOW:
-        head = f"📅 Expected from today: {title}, {escape(when_text(event))}."
+        head = f"📅 Expected from today: {title}. No day has been announced yet."
     else:
         head = f"⏰ {title} {escape(countdown_text(countdown(event, alert.moment)))}"
     lines = [head]
@@ -250,11 +250,29 @@ FREE_TEXT = (
     "calendar, or /help."
 )
 NOT_TEXT = "I can only read text. Try /next or /help."
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BUTTON_SUBSCRIBE = "🔔 Subscribe"
 BUTTON_UNSUBSCRIBE = "🔕 Unsubscribe"
 BUTTON_NEXT = "⏭ Next event"
 BUTTON_EVENTS = "🗓 All events"
 BUTTON_EXPIRED = "That button has expired. Try /help."
+
+TERMINAL_BANNER = (
+    "summitbot in the terminal (no TELEGRAM_BOT_TOKEN set): type /start, /next, /subscribe or a "
+    "question; a number presses a button; /quit or Ctrl-D leaves.\n"
+)
+TERMINAL_QUIT = ("/quit", "/exit")
+
+
+def terminal_message(plain: str, buttons: Sequence[str]) -> str:
+    """A bot message as the terminal shows it: text, then numbered buttons."""
+    text = "\n".join(
+        f"bot> {line}" if i == 0 else f"     {line}" for i, line in enumerate(plain.splitlines())
+    )
+    if buttons:
+        text += "\n     " + "  ".join(f"[{i}] {label}" for i, label in enumerate(buttons, start=1))
+    return text + "\n"
+
 
 COMMANDS = (
     ("next", "The next event, with countdown and status"),

@@ -1,0 +1,188 @@
+"""The composition root: the one place that builds summitbot from its parts.
+
+``build_application`` wires settings, clock, events file, store, sender, notifier and handlers into a
+python-telegram-bot ``Application``; tests call it with a manual clock and a fake Bot API's address,
+the terminal with an in-process Bot API. ``running`` starts and stops it the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+from telegram import BotCommand, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
+from telegram.request import BaseRequest
+
+from bot import handlers, wording
+from bot.catalog import LiveCatalog, Reloaded
+from bot.clock import Clock, ManualClock, ShiftedClock, SystemClock
+from bot.delivery import Sender
+from bot.logs import setup_logging
+from bot.notifier import Notifier
+from bot.service import Summit
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger(__name__)
+
+BOOT = "boot"
+TICK_EVERY = 30.0
+ALARM = {"misfire_grace_time": None, "coalesce": True}
+
+App = Application[Any, Any, Any, Any, Any, Any]
+
+
+@dataclass
+class Boot:
+    """Everything the running bot holds; reachable from handlers and jobs through ``bot_data``."""
+
+    settings: Settings
+    clock: Clock
+    catalog: LiveCatalog
+    summit: Summit | None = None
+    notifier: Notifier | None = None
+    cleanups: list[Callable[[], None]] = field(default_factory=list)
+
+
+def boot_of(app: App) -> Boot:
+    return cast(Boot, app.bot_data[BOOT])
+
+
+def build_application(
+    settings: Settings, clock: Clock, *, request: BaseRequest | None = None, token: str | None = None
+) -> App:
+    """Build (not start) the bot; a bad events file raises ``EventsFileError`` here, before anything runs."""
+    catalog = LiveCatalog.load(settings.events)
+    secret = token or (settings.token.get_secret_value() if settings.token else None)
+    if secret is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN: required to talk to a Bot API server")
+    builder = ApplicationBuilder().token(secret).base_url(settings.base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.post_init(on_startup).post_shutdown(on_shutdown).build()
+    app.bot_data[BOOT] = Boot(settings, clock, catalog)
+    handlers.register(app)
+    return app
+
+
+async def on_startup(app: App) -> None:
+    """Open the store, register the command menu, and arm the alarm clock and the file watch."""
+    from bot.store import Store
+
+    boot = boot_of(app)
+    store = await Store.open(boot.settings.db)
+    boot.summit = Summit(boot.catalog, store, boot.clock)
+    boot.notifier = Notifier(boot.catalog, store, Sender(store, app.bot, boot.clock), boot.clock)
+    app.bot_data[handlers.SUMMIT] = boot.summit
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in wording.COMMANDS])
+    jobs = app.job_queue
+    if jobs is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    jobs.run_repeating(_tick, interval=TICK_EVERY, name="tick", job_kwargs=ALARM)
+    jobs.run_repeating(_reload, interval=boot.settings.reload_seconds, name="reload", job_kwargs=ALARM)
+    if isinstance(boot.clock, ManualClock):
+        boot.cleanups.append(boot.clock.on_jump(lambda: _wake_now(jobs)))
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, _reload_now, app)
+    await _ring(app)
+
+
+async def on_shutdown(app: App) -> None:
+    boot = boot_of(app)
+    while boot.cleanups:
+        boot.cleanups.pop()()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    if boot.summit is not None:
+        await boot.summit.store.close()
+
+
+async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _ring(context.application)
+
+
+async def _ring(app: App) -> None:
+    """The alarm rang (or the bot started): send what is owed, then set the alarm for what comes next."""
+    boot = boot_of(app)
+    if boot.notifier is None:
+        return
+    await boot.notifier.tick()
+    wake = await boot.notifier.next_wake()
+    jobs = app.job_queue
+    if jobs is None:
+        return
+    for job in jobs.get_jobs_by_name("wake"):
+        job.schedule_removal()
+    if wake is not None:
+        delay = max((wake - boot.clock.now()).total_seconds(), 0.0)
+        jobs.run_once(_tick, delay, name="wake", job_kwargs=ALARM)
+
+
+async def _reload(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Poll the events file; a good edit replaces the catalog and re-plans, a bad one is only logged."""
+    boot = boot_of(context.application)
+    if isinstance(boot.catalog.reload(), Reloaded) and context.job_queue is not None:
+        context.job_queue.run_once(_tick, 0, name="replan", job_kwargs=ALARM)
+
+
+def _wake_now(jobs: JobQueue[Any]) -> None:
+    """The clock jumped (tests, replays): whatever became owed meanwhile is owed now."""
+    jobs.run_once(_tick, 0, name="jump", job_kwargs=ALARM)
+
+
+def _reload_now(app: App) -> None:
+    """SIGHUP: the operator asks for a reload now rather than within ``reload_seconds``."""
+    if isinstance(boot_of(app).catalog.reload(force=True), Reloaded) and app.job_queue is not None:
+        app.job_queue.run_once(_tick, 0, name="replan", job_kwargs=ALARM)
+
+
+@contextlib.asynccontextmanager
+async def running(app: App, *, poll_interval: float = 0.0) -> AsyncIterator[App]:
+    """Start the bot as ``run_polling`` would, inside an event loop someone else owns."""
+    async with app:
+        await on_startup(app)
+        try:
+            updater = app.updater
+            if updater is None:
+                raise RuntimeError("application built without an updater")
+            await updater.start_polling(poll_interval=poll_interval, allowed_updates=Update.ALL_TYPES)
+            await app.start()
+            try:
+                yield app
+            finally:
+                await updater.stop()
+                await app.stop()
+        finally:
+            await on_shutdown(app)
+
+
+def make_clock(as_of: datetime | None) -> Clock:
+    return ShiftedClock(as_of) if as_of is not None else SystemClock()
+
+
+def run(events: Path | None, as_of: str | None) -> int:
+    """``summitbot run``: Telegram when a token is set, otherwise the terminal chat."""
+    from bot.cli import UsageError, parse_as_of
+
+    try:
+        settings = load_settings(**({"events": events} if events else {}))
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+    catalog = LiveCatalog.load(settings.events)
+    clock = make_clock(parse_as_of(as_of, catalog.current.zone) if as_of else None)
+    if settings.token is None:
+        from bot.terminal import chat
+
+        setup_logging(None, logging.WARNING)
+        return asyncio.run(chat(settings, clock))
+    setup_logging(settings.token.get_secret_value())
+    app = build_application(settings, clock)
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0

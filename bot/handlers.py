@@ -1,0 +1,159 @@
+"""Telegram handlers: each one reads the update, asks ``Summit`` and replies with what it returns.
+
+As in python-telegram-bot's examples, handlers are short and delegate; no wording or date formatting
+happens here. Edited messages are ignored on purpose: answering an edit would answer twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import cast
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import wording
+from bot.service import Chat, Summit
+
+log = logging.getLogger(__name__)
+
+SUMMIT = "summit"
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def summit_of(context: ContextTypes.DEFAULT_TYPE) -> Summit:
+    return cast(Summit, context.bot_data[SUMMIT])
+
+
+def chat_of(update: Update) -> Chat:
+    chat = update.effective_chat
+    if chat is None:
+        raise ValueError("update without a chat")
+    return Chat(chat.id, chat.type, chat.title or chat.full_name)
+
+
+def message_of(update: Update) -> Message:
+    message = update.effective_message
+    if message is None:
+        raise ValueError("update without a message")
+    return message
+
+
+def menu(subscribed: bool) -> InlineKeyboardMarkup:
+    toggle = (
+        InlineKeyboardButton(wording.BUTTON_UNSUBSCRIBE, callback_data="unsubscribe")
+        if subscribed
+        else InlineKeyboardButton(wording.BUTTON_SUBSCRIBE, callback_data="subscribe")
+    )
+    return InlineKeyboardMarkup(
+        [
+            [toggle],
+            [
+                InlineKeyboardButton(wording.BUTTON_NEXT, callback_data="next"),
+                InlineKeyboardButton(wording.BUTTON_EVENTS, callback_data="events"),
+            ],
+        ]
+    )
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome, with the buttons a newcomer needs."""
+    subscribed = await summit_of(context).is_subscribed(chat_of(update))
+    await message_of(update).reply_html(wording.WELCOME_HTML, reply_markup=menu(subscribed))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_html(wording.HELP_HTML)
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = await summit_of(context).subscribe(chat_of(update))
+    await message_of(update).reply_text(text, reply_markup=menu(True))
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text = await summit_of(context).unsubscribe(chat_of(update))
+    await message_of(update).reply_text(text, reply_markup=menu(False))
+
+
+async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_html(summit_of(context).next_html())
+
+
+async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_html(summit_of(context).events_html())
+
+
+BUTTONS = {"subscribe": subscribe, "unsubscribe": unsubscribe, "next": next_event, "events": events}
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An inline button does what its command does; an unknown one (from an old version) says so."""
+    query = update.callback_query
+    if query is None:
+        return
+    action = BUTTONS.get(query.data or "")
+    await query.answer(None if action else wording.BUTTON_EXPIRED)
+    if action is not None and query.message is not None:
+        await action(update, context)
+
+
+def _addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group the bot speaks only when spoken to: a mention or a reply to one of its messages."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == context.bot.id:
+        return True
+    return f"@{context.bot.username}".lower() in (message.text or "").lower()
+
+
+async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = message_of(update)
+    if _addressed_to_bot(message, context):
+        await message.reply_text(wording.FREE_TEXT)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = message_of(update)
+    if message.chat.type == ChatType.PRIVATE:
+        await message.reply_text(wording.NOT_TEXT)
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = message_of(update)
+    if _addressed_to_bot(message, context):
+        await message.reply_text(wording.UNKNOWN_COMMAND)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log it and tell the person something went wrong, rather than leaving them in silence."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_message is not None:
+        await update.effective_message.reply_text(wording.SORRY)
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application flavour will do
+    commands = {
+        "start": start,
+        "help": help_command,
+        "subscribe": subscribe,
+        "unsubscribe": unsubscribe,
+        "next": next_event,
+        "events": events,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
+    app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT, free_text))
+    app.add_handler(MessageHandler(NEW_MESSAGES & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
+    app.add_error_handler(on_error)

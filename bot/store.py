@@ -1,0 +1,327 @@
+"""What must survive a restart: who subscribed, and every message owed or sent (the outbox).
+
+The scheduler only wakes the bot; these rows are the truth. A delivery is written before it is sent
+and marked after, so a crash can at worst resend the one message that was in flight. SQLAlchemy's
+async engine keeps this SQLite by default and PostgreSQL-ready; rows never get deleted, only marked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """SQLite forgets zones; store UTC and hand back aware datetimes on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatRow(Base):
+    __tablename__ = "chats"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(256))
+    subscribed: Mapped[bool] = mapped_column(Boolean, default=False)
+    subscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(256))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    moved_to: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class DeliveryState(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class DeliveryRow(Base):
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("key", "chat_id", name="one_delivery_per_chat"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200))
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    state: Mapped[str] = mapped_column(String(16), default=DeliveryState.PENDING, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class EventStateRow(Base):
+    """What subscribers were last told about an event, so a change is announced once, across restarts."""
+
+    __tablename__ = "event_states"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    chat_id: int
+    kind: str
+    subscribed_at: datetime
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    key: str
+    chat_id: int
+    text: str
+    due_at: datetime
+    state: DeliveryState = DeliveryState.PENDING
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    key: str
+    chat_id: int
+    text: str
+    due_at: datetime
+    attempts: int
+
+
+def _prepare_sqlite_path(url: str) -> None:
+    """The default database lives under ./data/, which a fresh checkout does not have yet."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._session = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        """Connect and create the schema if it is not there yet."""
+        _prepare_sqlite_path(url)
+        engine = create_async_engine(url)
+        async with engine.begin() as conn:
+            await conn.run_sync(Base.metadata.create_all)
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+
+    def _insert(self) -> Any:
+        """An INSERT that skips rows already there: what makes "exactly once" survive re-planning."""
+        dialect = self._engine.dialect.name
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        return module.insert(DeliveryRow)
+
+    # ------------------------------------------------------------ subscriptions
+
+    async def subscribe(self, chat_id: int, kind: str, title: str | None, now: datetime) -> bool:
+        """True if this chat was not subscribed before; a re-subscription starts a fresh history."""
+        async with self._session.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is None:
+                row = ChatRow(chat_id=chat_id, kind=kind)
+                session.add(row)
+            elif row.subscribed:
+                return False
+            row.kind, row.title = kind, title
+            row.subscribed, row.subscribed_at, row.ended_reason = True, now, None
+            return True
+
+    async def unsubscribe(self, chat_id: int, now: datetime, reason: str | None = None) -> bool:
+        async with self._session.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is None or not row.subscribed:
+                return False
+            row.subscribed, row.unsubscribed_at, row.ended_reason = False, now, reason
+            return True
+
+    async def is_subscribed(self, chat_id: int) -> bool:
+        async with self._session() as session:
+            row = await session.get(ChatRow, chat_id)
+            return bool(row is not None and row.subscribed)
+
+    async def subscribers(self) -> list[Subscriber]:
+        async with self._session() as session:
+            rows = await session.scalars(select(ChatRow).where(ChatRow.subscribed.is_(True)))
+            return [
+                Subscriber(r.chat_id, r.kind, r.subscribed_at or datetime.min.replace(tzinfo=UTC), r.timezone)
+                for r in rows
+            ]
+
+    async def count_subscribers(self) -> int:
+        async with self._session() as session:
+            count = await session.scalar(select(func.count()).where(ChatRow.subscribed.is_(True)))
+            return int(count or 0)
+
+    async def set_timezone(self, chat_id: int, zone: str | None) -> None:
+        async with self._session.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is not None:
+                row.timezone = zone
+
+    async def migrate_chat(self, old_id: int, new_id: int, now: datetime) -> None:
+        """A group became a supergroup: its subscription and its owed messages move to the new id."""
+        async with self._session.begin() as session:
+            old = await session.get(ChatRow, old_id)
+            if old is None:
+                return
+            new = await session.get(ChatRow, new_id)
+            if new is None:
+                new = ChatRow(chat_id=new_id, kind="supergroup", title=old.title, timezone=old.timezone)
+                session.add(new)
+            new.subscribed, new.subscribed_at = old.subscribed, old.subscribed_at
+            old.subscribed, old.unsubscribed_at = False, now
+            old.ended_reason, old.moved_to = f"migrated to {new_id}", new_id
+            await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.chat_id == old_id, DeliveryRow.state == DeliveryState.PENDING)
+                .values(chat_id=new_id)
+            )
+
+    # ------------------------------------------------------------ the outbox
+
+    async def enqueue(self, deliveries: Iterable[NewDelivery], now: datetime) -> int:
+        """Write owed messages; ones already written (same key and chat) are left untouched."""
+        rows = [
+            {
+                "key": d.key,
+                "chat_id": d.chat_id,
+                "text": d.text,
+                "due_at": d.due_at,
+                "created_at": now,
+                "state": d.state,
+                "attempts": 0,
+            }
+            for d in deliveries
+        ]
+        if not rows:
+            return 0
+        inserted = 0
+        async with self._session.begin() as session:
+            for start in range(0, len(rows), 500):
+                statement = self._insert().values(rows[start : start + 500]).on_conflict_do_nothing()
+                result = await session.execute(statement)
+                inserted += max(int(getattr(result, "rowcount", 0) or 0), 0)
+        return inserted
+
+    async def known_keys(self, keys: Sequence[str]) -> set[tuple[str, int]]:
+        """Which (key, chat) pairs already have a row, whatever its state."""
+        if not keys:
+            return set()
+        async with self._session() as session:
+            rows = await session.execute(
+                select(DeliveryRow.key, DeliveryRow.chat_id).where(DeliveryRow.key.in_(set(keys)))
+            )
+            return {(k, c) for k, c in rows.all()}
+
+    async def pending(self, now: datetime, limit: int = 1000) -> list[Delivery]:
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.state == DeliveryState.PENDING, DeliveryRow.due_at <= now)
+                .order_by(DeliveryRow.due_at, DeliveryRow.id)
+                .limit(limit)
+            )
+            return [Delivery(r.id, r.key, r.chat_id, r.text, r.due_at, r.attempts) for r in rows]
+
+    async def next_due(self) -> datetime | None:
+        async with self._session() as session:
+            due: datetime | None = await session.scalar(
+                select(func.min(DeliveryRow.due_at)).where(DeliveryRow.state == DeliveryState.PENDING)
+            )
+            return due.replace(tzinfo=UTC) if due is not None and due.tzinfo is None else due
+
+    async def mark(
+        self,
+        delivery_id: int,
+        state: DeliveryState,
+        now: datetime,
+        error: str | None = None,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record an attempt's outcome; ``retry_at`` keeps it pending until then."""
+        values: dict[str, Any] = {"state": state, "attempts": DeliveryRow.attempts + 1, "last_error": error}
+        if state is DeliveryState.SENT:
+            values["sent_at"] = now
+        if retry_at is not None:
+            values["due_at"] = retry_at
+        async with self._session.begin() as session:
+            await session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values))
+
+    async def sent_to(self, chat_id: int) -> list[str]:
+        """Keys sent to a chat, oldest first: what an admin or a test asks "did they get it?"."""
+        async with self._session() as session:
+            rows = await session.scalars(
+                select(DeliveryRow.key)
+                .where(DeliveryRow.chat_id == chat_id, DeliveryRow.state == DeliveryState.SENT)
+                .order_by(DeliveryRow.sent_at, DeliveryRow.id)
+            )
+            return list(rows)
+
+    async def counts(self) -> dict[str, int]:
+        async with self._session() as session:
+            rows = await session.execute(select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state))
+            return {str(state): int(n) for state, n in rows.all()}
+
+    # ------------------------------------------------------------ announced event states
+
+    async def event_states(self) -> dict[str, str]:
+        async with self._session() as session:
+            rows = await session.execute(select(EventStateRow.event_id, EventStateRow.fingerprint))
+            return dict(rows.tuples().all())
+
+    async def save_event_states(self, states: dict[str, str], now: datetime) -> None:
+        async with self._session.begin() as session:
+            for event_id, fingerprint in states.items():
+                row = await session.get(EventStateRow, event_id)
+                if row is None:
+                    session.add(EventStateRow(event_id=event_id, fingerprint=fingerprint, updated_at=now))
+                else:
+                    row.fingerprint, row.updated_at = fingerprint, now

@@ -1,0 +1,115 @@
+"""Shared fixtures: a manual clock, a copy of the seed events file, and the bot against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.bootstrap import App, build_application, running
+from bot.clock import ManualClock
+from bot.settings import Settings, load_settings
+from tests.fakebotapi import TOKEN, FakeBotApiServer, fake_bot_api
+
+__all__ = ["fake_bot_api"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "config" / "events.yaml"
+IST = ZoneInfo("Asia/Kolkata")
+SEED_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
+
+
+class Harness:
+    """One bot deployment under test: the fake Telegram, the clock, the events file and the database.
+
+    ``running()`` may be entered several times in a row: each is a fresh process of the bot over the
+    same database and file, which is how restarts are tested.
+    """
+
+    def __init__(self, fake: FakeBotApiServer, clock: ManualClock, settings: Settings) -> None:
+        self.fake = fake
+        self.api = fake.api
+        self.clock = clock
+        self.settings = settings
+        self.app: App | None = None
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[App]:
+        app = build_application(self.settings, self.clock)
+        async with running(app) as started:
+            self.app = started
+            try:
+                await self.settle()
+                yield started
+            finally:
+                self.app = None
+
+    def say(self, chat_id: int, text: str, **kwargs: Any) -> None:
+        self.api.user_says(text, chat_id=chat_id, **kwargs)
+
+    async def ask(self, chat_id: int, text: str, **kwargs: Any) -> list[str]:
+        """Send a message and return what the bot answered in that chat."""
+        before = len(self.api.sent_to(chat_id))
+        self.say(chat_id, text, **kwargs)
+        await self.settle()
+        return [m.plain for m in self.api.sent_to(chat_id)[before:]]
+
+    async def jump(self, moment: datetime) -> None:
+        """Move the clock (the alarm re-arms itself) and wait until the bot is quiet again."""
+        self.clock.set(moment)
+        await self.settle()
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [m.plain for m in self.api.sent_to(chat_id)]
+
+    async def settle(self, quiet: float = 0.2) -> None:
+        """Wait until every queued update is handled and nothing was sent for ``quiet`` seconds.
+
+        "Exactly once" needs a moment in which a second copy could have arrived and did not.
+        """
+        count = -1
+        while True:
+            await self.api.wait_until_fetched()
+            if self.app is not None:
+                await self.app.update_queue.join()
+            await asyncio.sleep(quiet)
+            if len(self.api.sent) == count and not self.api.pending_updates:
+                return
+            count = len(self.api.sent)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The morning the seed report was published, standing still until a test moves it."""
+    return ManualClock(SEED_DAY)
+
+
+@pytest.fixture
+def events_file(tmp_path: Path) -> Path:
+    """A private copy of the seed events file that a test may edit, as the operator would."""
+    path = tmp_path / "events.yaml"
+    shutil.copy(SEED, path)
+    return path
+
+
+@pytest.fixture
+def settings(fake_bot_api: FakeBotApiServer, events_file: Path, tmp_path: Path) -> Settings:
+    return load_settings(
+        token=TOKEN,
+        api_url=fake_bot_api.root,
+        events=events_file,
+        db=f"sqlite+aiosqlite:///{tmp_path / 'summitbot.db'}",
+        reload_seconds=0.1,
+    )
+
+
+@pytest.fixture
+def bot(fake_bot_api: FakeBotApiServer, clock: ManualClock, settings: Settings) -> Harness:
+    return Harness(fake_bot_api, clock, settings)

@@ -1,0 +1,220 @@
+"""The bot end to end: python-telegram-bot over HTTP against the fake Bot API, with a manual clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tests.conftest import IST, Harness
+
+ALICE, BOB, GROUP = 101, 102, -200
+WINDOW_NOTE = datetime(2025, 10, 2, 9, 0, tzinfo=IST)  # the military commission's "later this month"
+MONTH_NOTE = datetime(2025, 11, 1, 9, 0, tzinfo=IST)  # Lavrov, "in November"
+WEEK_BEFORE = datetime(2025, 11, 28, 9, 0, tzinfo=IST)  # the summit, 7d
+DAY_BEFORE = datetime(2025, 12, 4, 9, 0, tzinfo=IST)  # the summit, 1d
+SUMMIT_DAY = datetime(2025, 12, 5, 8, 0, tzinfo=IST)  # the summit, "today"
+LAVROV_NOTE = (
+    "📅 Expected this month: Foreign Minister Sergey Lavrov's visit to India. No day has been announced yet."
+)
+
+
+def alerts_in(texts: list[str]) -> list[str]:
+    """The first line of every alert a chat received (alerts start with a clock or calendar sign)."""
+    return [t.splitlines()[0] for t in texts if t.startswith(("⏰", "📅"))]
+
+
+async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_menu(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(ALICE, "/start")
+        assert reply.startswith("Welcome to summitbot.")
+        assert ("🔔 Subscribe", "subscribe") in bot.api.sent_to(ALICE)[-1].buttons
+        assert [c["command"] for c in bot.api.my_commands()] == [
+            "next",
+            "events",
+            "subscribe",
+            "unsubscribe",
+            "help",
+        ]
+
+
+async def test_next_on_the_seed_day_shows_the_summit_date_status_and_source(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(ALICE, "/next")
+    assert reply.startswith("Next: 23rd India–Russia annual summit")
+    assert "5–6 December 2025" in reply
+    assert "New Delhi" in reply
+    assert "in 65 days" in reply
+    assert "Unconfirmed by either government" in reply
+    assert "(1 October 2025)" in reply
+    assert "Foreign Minister Sergey Lavrov's visit to India: expected in November 2025" in reply
+
+
+async def test_the_subscribe_button_subscribes_and_offers_unsubscribe(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/start")
+        welcome = bot.api.sent_to(ALICE)[-1]
+        bot.api.user_presses(ALICE, welcome.message_id, "subscribe")
+        await bot.settle()
+        assert bot.texts(ALICE)[-1].startswith("Subscribed.")
+        assert ("🔕 Unsubscribe", "unsubscribe") in bot.api.sent_to(ALICE)[-1].buttons
+        assert len(bot.api.callback_answers) == 1
+
+
+async def test_each_subscriber_gets_each_alert_exactly_once_and_an_unsubscribed_one_none(
+    bot: Harness,
+) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.ask(BOB, "/subscribe")
+        assert (await bot.ask(BOB, "/unsubscribe"))[0].startswith("Unsubscribed.")
+        for moment in (WINDOW_NOTE, MONTH_NOTE, WEEK_BEFORE, DAY_BEFORE, SUMMIT_DAY):
+            await bot.jump(moment)
+            await bot.jump(moment + timedelta(minutes=1))  # the alarm ringing again changes nothing
+    assert alerts_in(bot.texts(ALICE)) == [
+        "📅 Expected from today: Inter-Governmental Commission on Military Technical Cooperation. "
+        "No day has been announced yet.",
+        LAVROV_NOTE,
+        "⏰ 23rd India–Russia annual summit in 7 days",
+        "⏰ 23rd India–Russia annual summit tomorrow",
+        "📅 Today: 23rd India–Russia annual summit",
+    ]
+    assert alerts_in(bot.texts(BOB)) == []
+    assert all("Unconfirmed by either government" in t for t in bot.texts(ALICE)[1:])
+
+
+async def test_a_restart_between_two_alerts_sends_each_exactly_once(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(WEEK_BEFORE)
+    async with bot.running():
+        await bot.jump(DAY_BEFORE)
+    async with bot.running():
+        await bot.settle()
+    assert alerts_in(bot.texts(ALICE)) == [
+        # the October window had closed by the first jump; November's note was still worth sending late
+        LAVROV_NOTE,
+        "⏰ 23rd India–Russia annual summit in 7 days",
+        "⏰ 23rd India–Russia annual summit tomorrow",
+    ]
+
+
+async def test_an_alert_missed_while_the_bot_was_down_is_sent_once_on_start_marked_late(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(WEEK_BEFORE - timedelta(hours=1))
+    bot.clock.set(WEEK_BEFORE + timedelta(hours=3))
+    async with bot.running():
+        await bot.settle()
+    async with bot.running():
+        await bot.settle()
+    late = [t for t in bot.texts(ALICE) if t.startswith("⏰")]
+    assert len(late) == 1
+    assert late[0].splitlines()[1] == "(Late: this reminder was due 2025-11-28 09:00 IST.)"
+
+
+async def test_after_a_long_downtime_only_the_latest_missed_alert_is_sent(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(MONTH_NOTE + timedelta(days=1))
+    bot.clock.set(DAY_BEFORE + timedelta(hours=2))
+    async with bot.running():
+        await bot.settle()
+    assert alerts_in(bot.texts(ALICE))[-1] == "⏰ 23rd India–Russia annual summit tomorrow"
+    assert not any("in 7 days" in t for t in bot.texts(ALICE))
+
+
+async def test_an_alert_is_not_sent_late_once_its_event_has_begun(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(DAY_BEFORE - timedelta(hours=1))
+    before = alerts_in(bot.texts(ALICE))
+    bot.clock.set(datetime(2025, 12, 7, 9, 0, tzinfo=IST))
+    async with bot.running():
+        await bot.settle()
+    assert before[-1] == "⏰ 23rd India–Russia annual summit in 7 days"
+    assert alerts_in(bot.texts(ALICE)) == before
+
+
+async def test_subscribing_after_an_alerts_moment_does_not_send_that_old_alert(bot: Harness) -> None:
+    async with bot.running():
+        await bot.jump(WEEK_BEFORE + timedelta(hours=1))
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(WEEK_BEFORE + timedelta(hours=2))
+        assert alerts_in(bot.texts(ALICE)) == []
+        await bot.jump(DAY_BEFORE)
+    assert alerts_in(bot.texts(ALICE)) == ["⏰ 23rd India–Russia annual summit tomorrow"]
+
+
+async def test_a_changed_date_in_the_events_file_replans_the_alerts(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        text = bot.settings.events.read_text()
+        bot.settings.events.write_text(
+            text.replace("{from: 2025-12-05, to: 2025-12-06}", "{from: 2025-12-10, to: 2025-12-11}")
+        )
+        await bot.settle(quiet=0.5)
+        await bot.jump(WEEK_BEFORE)
+        assert alerts_in(bot.texts(ALICE))[-1:] != ["⏰ 23rd India–Russia annual summit in 7 days"]
+        await bot.jump(datetime(2025, 12, 3, 9, 0, tzinfo=IST))
+        assert alerts_in(bot.texts(ALICE))[-1] == "⏰ 23rd India–Russia annual summit in 7 days"
+        assert "10–11 December 2025" in bot.texts(ALICE)[-1]
+        assert "10–11 December 2025" in (await bot.ask(ALICE, "/next"))[0]
+
+
+async def test_a_broken_events_file_keeps_the_last_good_plan(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        bot.settings.events.write_text("events: [this is: not, valid")
+        await bot.settle(quiet=0.5)
+        assert "5–6 December 2025" in (await bot.ask(ALICE, "/next"))[0]
+        await bot.jump(WEEK_BEFORE)
+    assert alerts_in(bot.texts(ALICE))[-1] == "⏰ 23rd India–Russia annual summit in 7 days"
+
+
+async def test_a_group_subscribes_with_a_command_addressed_to_the_bot(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(GROUP, "/subscribe@SummitBot", chat_type="group", title="Diplomacy watchers")
+        assert reply.startswith("Subscribed.")
+        assert await bot.ask(GROUP, "/subscribe@OtherBot", chat_type="group") == []
+        assert (await bot.ask(GROUP, "/subscribe", chat_type="group"))[0].startswith(
+            "You are already subscribed"
+        )
+        await bot.jump(WEEK_BEFORE)
+    assert alerts_in(bot.texts(GROUP))[-1] == "⏰ 23rd India–Russia annual summit in 7 days"
+
+
+async def test_odd_messages_get_a_sensible_reply_or_are_ignored(bot: Harness) -> None:
+    async with bot.running():
+        assert (await bot.ask(ALICE, "hello?"))[0].startswith("I can't answer questions")
+        assert (await bot.ask(ALICE, "x" * 4000))[0].startswith("I can't answer questions")
+        assert (await bot.ask(ALICE, "‮🤖\u200b👍🏽 ﷽"))[0].startswith("I can't answer questions")
+        assert (await bot.ask(ALICE, "/frobnicate"))[0].startswith("I don't know that command")
+        assert (await bot.ask(ALICE, "<b>bold</b> & <i>"))[0].startswith("I can't answer questions")
+        before = len(bot.texts(ALICE))
+        bot.api.user_sends_sticker(ALICE)
+        bot.api.user_sends_photo(ALICE)
+        await bot.settle()
+        assert bot.texts(ALICE)[before:] == ["I can only read text. Try /next or /help."] * 2
+        message_id = bot.api.user_says("/next", chat_id=ALICE)["message"]["message_id"]
+        await bot.settle()
+        count = len(bot.texts(ALICE))
+        bot.api.user_edits(ALICE, message_id, "/events")
+        await bot.settle()
+        assert len(bot.texts(ALICE)) == count
+        assert await bot.ask(GROUP, "just chatting", chat_type="group") == []
+        bot.api.user_sends_sticker(GROUP)
+        await bot.settle()
+        assert bot.texts(GROUP) == []
+        assert (await bot.ask(ALICE, "/next"))[0].startswith("Next:")
+
+
+async def test_events_lists_upcoming_and_recent(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(ALICE, "/events")
+    upcoming, recent = reply.split("Recent")
+    assert (
+        upcoming.index("Inter-Governmental Commission")
+        < upcoming.index("Lavrov")
+        < upcoming.index("23rd India")
+    )
+    assert "Modi and Putin met on the sidelines of the SCO Summit" in recent
+    assert "Held" in recent

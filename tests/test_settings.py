@@ -1,0 +1,92 @@
+"""Settings: one clear line for a bad one, and the token kept out of every message and log line."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+from tests.conftest import SEED
+from tests.fakebotapi import TOKEN, FakeBotApiServer
+
+SECRET = "123456:SECRET-token_value"
+
+
+def test_a_malformed_token_is_named_but_never_echoed() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(token="not a token SECRET-token_value")
+    assert str(caught.value).startswith("TELEGRAM_BOT_TOKEN: does not look like a bot token")
+    assert "SECRET" not in str(caught.value)
+
+
+def test_admins_are_read_from_a_comma_separated_list() -> None:
+    assert load_settings(admins="12345, 67890").admins == frozenset({12345, 67890})
+    with pytest.raises(SettingsError, match=r"^SUMMITBOT_ADMINS: must be Telegram user ids"):
+        load_settings(admins="alice")
+
+
+def test_the_api_url_must_be_http() -> None:
+    assert load_settings(api_url="http://127.0.0.1:8081/").base_url == "http://127.0.0.1:8081/bot"
+    with pytest.raises(SettingsError, match=r"^SUMMITBOT_API_URL: must be an http"):
+        load_settings(api_url="ftp://example")
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
+        "SUMMITBOT_EVENTS": str(SEED),
+        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        **extra,
+    }
+
+
+def test_a_bad_setting_stops_the_bot_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN="oops " + SECRET),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "summitbot: TELEGRAM_BOT_TOKEN: does not look like a bot token "
+        "(digits, a colon, then letters, digits, _ or -)"
+    ]
+
+
+async def test_the_running_bot_never_logs_its_token(tmp_path: Path, fake_bot_api: FakeBotApiServer) -> None:
+    """A real process with a real token talks to the fake server; its whole log must not contain the token."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, SUMMITBOT_API_URL=fake_bot_api.root),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    fake_bot_api.api.user_says("/next", chat_id=7)
+    await fake_bot_api.api.wait_for_messages(7, 1, timeout=30)
+    fake_bot_api.fail_next("sendMessage", 500, "Internal Server Error")
+    fake_bot_api.api.user_says("/next", chat_id=7)
+    await asyncio.sleep(1.0)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)
+    log = stdout.decode() + stderr.decode()
+    assert {r.method for r in fake_bot_api.requests} >= {
+        "getMe",
+        "setMyCommands",
+        "getUpdates",
+        "sendMessage",
+    }
+    assert "Application started" in log
+    assert TOKEN not in log
+    assert TOKEN.split(":")[1] not in log

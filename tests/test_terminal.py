@@ -1,0 +1,69 @@
+"""The terminal chat: ``summitbot run`` without a token, driven through stdin like a person at a keyboard."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import SEED
+
+
+def run_terminal(
+    tmp_path: Path, typed: str, *args: str, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
+        "SUMMITBOT_EVENTS": str(SEED),
+        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'terminal.db'}",
+    }
+    return subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+        [sys.executable, "-m", "bot", "run", *args],
+        input=typed,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+
+
+def test_next_in_the_terminal_answers_with_the_summit_date_and_status(tmp_path: Path) -> None:
+    done = run_terminal(tmp_path, "/next\n", "--as-of", "2025-10-01")
+    assert done.returncode == 0, done.stderr
+    assert "bot> Next: 23rd India–Russia annual summit" in done.stdout
+    assert "5–6 December 2025" in done.stdout
+    assert "Unconfirmed by either government" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_typed_number_presses_the_button_under_the_last_message(tmp_path: Path) -> None:
+    done = run_terminal(tmp_path, "/start\n1\n/quit\n/next\n", "--as-of", "2025-10-01")
+    assert "[1] 🔔 Subscribe" in done.stdout
+    assert "bot> Subscribed." in done.stdout
+    assert "[1] 🔕 Unsubscribe" in done.stdout
+    assert "bot> Next:" not in done.stdout  # /quit ended the chat before /next
+
+
+def test_the_subscription_survives_a_restart_of_the_terminal_chat(tmp_path: Path) -> None:
+    run_terminal(tmp_path, "/subscribe\n", "--as-of", "2025-10-01")
+    again = run_terminal(tmp_path, "/subscribe\n", "--as-of", "2025-10-01")
+    assert "bot> You are already subscribed." in again.stdout
+
+
+def test_an_alert_due_at_start_reaches_the_terminal_marked_late(tmp_path: Path) -> None:
+    run_terminal(tmp_path, "/subscribe\n", "--as-of", "2025-11-27T09:00+05:30")
+    done = run_terminal(tmp_path, "", "--as-of", "2025-11-28T10:00+05:30")
+    assert "bot> ⏰ 23rd India–Russia annual summit in 7 days" in done.stdout
+    assert "(Late: this reminder was due 2025-11-28 09:00 IST.)" in done.stdout
+
+
+def test_a_broken_events_file_stops_the_terminal_with_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("events:\n  - id: Not An Id\n")
+    done = run_terminal(tmp_path, "/next\n", "--events", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines()[0].startswith(f"{bad}:2: events[0].id:")
+    assert "Traceback" not in done.stderr

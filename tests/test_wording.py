@@ -1,0 +1,313 @@
+"""The text people read: the operator's plan report, event cards, dates and durations, and the CLI."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from bot import alerts, cli, timeline, wording
+from bot.events import Catalog, Event, EventsFileError, load_events, parse_events
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "config" / "events.yaml"
+IST = ZoneInfo("Asia/Kolkata")
+REPORT_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
+
+SOURCES = {"report": {"title": "A report", "by": "A newspaper", "date": "2025-10-01"}}
+
+
+def one(when: dict[str, Any], **fields: Any) -> Event:
+    """One event (file zone Asia/Kolkata) with a default title, status and source."""
+    data = {
+        "timezone": "Asia/Kolkata",
+        "governments": {"india": {"name": "India"}, "russia": {"name": "Russia"}},
+        "sources": SOURCES,
+        "events": [
+            {"id": "e", "title": "Event e", "status": {"source": "report"}, "source": "report"}
+            | {"when": when, **fields}
+        ],
+    }
+    return parse_events(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "test.yaml").events[0]
+
+
+@pytest.fixture(scope="module")
+def seed() -> Catalog:
+    return load_events(SEED)
+
+
+def report(catalog: Catalog, now: datetime) -> str:
+    return wording.plan_report(
+        upcoming=timeline.upcoming(catalog, now),
+        next_up=timeline.next_up(catalog, now),
+        recent=timeline.recent(catalog, now),
+        alerts=alerts.pending(alerts.plan(catalog), now),
+        now=now,
+        zone=catalog.zone,
+    )
+
+
+def block(text: str, header: str) -> list[str]:
+    """The lines of the numbered entry starting with ``header``, up to the next blank or numbered line."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header))
+    out = [lines[start]]
+    for line in lines[start + 1 :]:
+        if not line.startswith("     "):
+            break
+        out.append(line)
+    return out
+
+
+# ---------------------------------------------------------------- the plan report
+
+
+def test_the_plan_report_opens_with_the_moment_it_describes_in_the_files_zone(seed: Catalog) -> None:
+    assert report(seed, REPORT_DAY).splitlines()[0] == "As of Wednesday 1 October 2025, 09:00 IST"
+
+
+def test_the_plan_report_shows_the_summit_unconfirmed_in_65_days_and_marked_next(seed: Catalog) -> None:
+    summit = block(report(seed, REPORT_DAY), "  3. ")
+    assert summit == [
+        "  3. 23rd India–Russia annual summit [summit-2025]  <- next dated event",
+        "     when:   5–6 December 2025 (Asia/Kolkata)",
+        "     place:  New Delhi",
+        "     count:  in 65 days",
+        "     status: Unconfirmed by either government",
+        "     source: Sources familiar with the planning, as reported: News report from New Delhi on "
+        "Putin's expected visit for the 23rd annual summit (1 October 2025)",
+    ]
+
+
+def test_the_plan_report_marks_only_the_summit_as_next(seed: Catalog) -> None:
+    text = report(seed, REPORT_DAY)
+    assert text.count("<- next dated event") == 1
+
+
+def test_the_plan_report_lists_the_undated_events_with_honest_countdowns(seed: Catalog) -> None:
+    text = report(seed, REPORT_DAY)
+    commission = block(text, "  1. ")
+    lavrov = block(text, "  2. ")
+    rt = block(text, "  4. ")
+    assert commission[0] == (
+        "  1. Inter-Governmental Commission on Military Technical Cooperation [military-commission-2025]"
+    )
+    assert "     when:   sometime between 2 and 31 October 2025 (Asia/Kolkata)" in commission
+    assert "     place:  not announced" in commission
+    assert "     count:  later this month (by 31 October 2025)" in commission
+    assert "     when:   November 2025 (no day announced) (Asia/Kolkata)" in lavrov
+    assert "     count:  expected in November 2025, in 4 to 8 weeks" in lavrov
+    assert rt[0] == "  4. Launch of RT's India edition [rt-india-launch]"
+    assert "     status: Not yet confirmed by Russia" in rt
+
+
+def test_the_plan_report_lists_held_events_under_recent(seed: Catalog) -> None:
+    text = report(seed, REPORT_DAY)
+    assert (
+        "Recent:\n"
+        "  - Modi and Putin met on the sidelines of the SCO Summit [sco-meeting-2025]: "
+        "September 2025 (no day announced); Held\n"
+        "  - Last year's annual summit, in Russia [summit-2024]: 2024 (no date announced); Held\n"
+        "  - Putin's last visit to India [putin-visit-2021]: 2021 (no date announced); Held\n"
+    ) in text
+
+
+def test_the_plan_report_ends_with_the_alert_schedule(seed: Catalog) -> None:
+    text = report(seed, REPORT_DAY)
+    assert text.endswith(
+        "Alert schedule (5 alerts still to come):\n"
+        "  2025-10-02 09:00 IST  military-commission-2025  window note\n"
+        "  2025-11-01 09:00 IST  lavrov-visit-2025  month note\n"
+        "  2025-11-28 09:00 IST  summit-2025  7d before\n"
+        "  2025-12-04 09:00 IST  summit-2025  1d before\n"
+        "  2025-12-05 08:00 IST  summit-2025  today note"
+    )
+
+
+def test_the_plan_report_after_everything_says_none_for_upcoming_and_alerts(seed: Catalog) -> None:
+    text = report(seed, datetime(2026, 1, 1, 9, 0, tzinfo=IST))
+    assert "Upcoming events:\n  none\n" in text
+    assert text.endswith("Alert schedule (0 alerts still to come):\n  none")
+    assert "<- next dated event" not in text
+
+
+# ---------------------------------------------------------------- event cards
+
+
+def test_an_event_card_escapes_a_script_tag_in_its_note() -> None:
+    event = one({"date": "2025-12-05"}, note="<script>alert('x')</script> & more")
+    card = wording.event_card_html(event, REPORT_DAY)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in card
+    assert "<script>" not in card
+
+
+def test_the_summit_card_on_the_report_day_reads_top_to_bottom(seed: Catalog) -> None:
+    summit = seed.get("summit-2025")
+    assert summit is not None
+    lines = wording.event_card_html(summit, REPORT_DAY).splitlines()
+    assert lines[:5] == [
+        "<b>23rd India–Russia annual summit</b>",
+        "🗓 5–6 December 2025",
+        "📍 New Delhi",
+        "⏳ in 65 days",
+        "ℹ️ Unconfirmed by either government",
+    ]
+    assert lines[5].startswith("Russian President Vladimir Putin is expected to visit India")
+    assert lines[-1] == (
+        "<i>Source: Sources familiar with the planning, as reported: News report from New Delhi on "
+        "Putin&#x27;s expected visit for the 23rd annual summit (1 October 2025)</i>"
+    )
+
+
+def test_an_event_card_without_a_place_says_place_not_announced() -> None:
+    card = wording.event_card_html(one({"month": "2025-11"}), REPORT_DAY)
+    assert "📍 Place not announced" in card
+    assert "🗓 November 2025 (no day announced)" in card
+
+
+# ---------------------------------------------------------------- dates and durations
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        (date(2025, 12, 5), date(2025, 12, 5), "5 December 2025"),
+        (date(2025, 12, 5), date(2025, 12, 6), "5–6 December 2025"),
+        (date(2025, 11, 30), date(2025, 12, 2), "30 November – 2 December 2025"),
+        (date(2025, 12, 30), date(2026, 1, 2), "30 December 2025 – 2 January 2026"),
+    ],
+)
+def test_a_range_of_days_is_written_the_way_people_write_it(first: date, last: date, text: str) -> None:
+    assert wording.days_text(first, last) == text
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "text"),
+    [
+        (date(2025, 10, 2), date(2025, 10, 31), "2 and 31 October 2025"),
+        (date(2025, 11, 30), date(2025, 12, 2), "30 November and 2 December 2025"),
+        (date(2025, 12, 30), date(2026, 1, 2), "30 December 2025 and 2 January 2026"),
+    ],
+)
+def test_a_windows_two_ends_read_as_between_this_and_that(first: date, last: date, text: str) -> None:
+    assert wording.between_text(first, last) == text
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (timedelta(days=3, hours=4, minutes=30), "3 days, 4 hours"),
+        (timedelta(days=1, minutes=5), "1 day, 5 minutes"),
+        (timedelta(days=2), "2 days"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(hours=23, minutes=59, seconds=59), "23 hours, 59 minutes"),
+        (timedelta(minutes=45), "45 minutes"),
+        (timedelta(minutes=1), "1 minute"),
+        (timedelta(seconds=59), "less than a minute"),
+        (timedelta(0), "less than a minute"),
+    ],
+)
+def test_a_duration_is_its_two_largest_units(delta: timedelta, text: str) -> None:
+    assert wording.duration_text(delta) == text
+
+
+@pytest.mark.parametrize(
+    ("when", "text"),
+    [
+        ({"at": "2025-12-05T10:30"}, "Friday 5 December 2025, 10:30 IST"),
+        ({"date": "2025-12-05"}, "5 December 2025"),
+        ({"from": "2025-12-05", "to": "2025-12-06"}, "5–6 December 2025"),
+        ({"between": "2025-10-02", "and": "2025-10-31"}, "sometime between 2 and 31 October 2025"),
+        ({"month": "2025-11"}, "November 2025 (no day announced)"),
+        ({"year": 2026}, "2026 (no date announced)"),
+    ],
+)
+def test_a_date_is_shown_at_exactly_the_precision_the_file_gives(when: dict[str, Any], text: str) -> None:
+    assert wording.when_text(one(when)) == text
+
+
+def test_a_window_whose_two_ends_are_the_same_day_does_not_read_between_one_date() -> None:
+    # "between: 2025-12-05, and: 2025-12-05" passes validation (only and < between is refused).
+    try:
+        event = one({"between": "2025-12-05", "and": "2025-12-05"})
+    except EventsFileError:
+        return  # refusing it in favour of "date:" is an equally good fix
+    text = wording.when_text(event)
+    assert text != "sometime between 5 December 2025", text
+
+
+def test_only_an_exact_time_is_repeated_in_the_readers_zone() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    assert wording.when_text(one({"date": "2025-12-05"}), berlin) == "5 December 2025"
+    assert wording.when_text(one({"at": "2025-12-05T10:30"}), berlin) == (
+        "Friday 5 December 2025, 10:30 IST (2025-12-05 06:00 CET your time)"
+    )
+
+
+# ---------------------------------------------------------------- the summitbot command
+
+
+@pytest.fixture
+def in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's default events file is config/events.yaml, relative to where it runs."""
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_summitbot_plan_as_of_the_report_day_prints_the_report_and_exits_0(
+    capsys: pytest.CaptureFixture[str], seed: Catalog
+) -> None:
+    assert cli.main(["plan", "--as-of", "2025-10-01T09:00+05:30"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("As of Wednesday 1 October 2025, 09:00 IST\n")
+    assert "  3. 23rd India–Russia annual summit [summit-2025]  <- next dated event\n" in out
+    assert "     count:  in 65 days\n" in out
+    assert "     status: Unconfirmed by either government\n" in out
+    assert out == report(seed, REPORT_DAY) + "\n"
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_summitbot_plan_with_a_garbage_as_of_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["plan", "--as-of", "next tuesday"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "summitbot: --as-of: 'next tuesday' is not a date or date-time like 2025-10-01T09:00+05:30\n"
+    )
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_summitbot_plan_as_of_a_bare_date_reads_it_in_the_files_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["plan", "--as-of", "2025-10-01"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("As of Wednesday 1 October 2025, 00:00 IST\n")
+    assert "     count:  in 65 days\n" in out
+
+
+@pytest.mark.usefixtures("in_repo")
+def test_summitbot_plan_as_of_a_time_without_offset_reads_it_in_the_files_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["plan", "--as-of", "2025-12-05T10:00"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("As of Friday 5 December 2025, 10:00 IST\n")
+    assert "     count:  under way: day 1 of 2\n" in out
+
+
+def test_summitbot_plan_with_a_missing_events_file_exits_2_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert cli.main(["plan", "--events", str(missing), "--as-of", "2025-10-01"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == f"{missing}: no such file\n"
