@@ -92,6 +92,15 @@ async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message_of(update).reply_html(summit_of(context).events_html())
 
 
+async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await message_of(update).reply_html(summit_of(context).status_html())
+
+
+async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/event <id or name>: one event with its history."""
+    await message_of(update).reply_html(summit_of(context).event_html(" ".join(context.args or [])))
+
+
 BUTTONS = {"subscribe": subscribe, "unsubscribe": unsubscribe, "next": next_event, "events": events}
 
 
@@ -149,6 +158,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "unsubscribe": unsubscribe,
         "next": next_event,
         "events": events,
+        "status": status,
+        "event": event,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))

@@ -5,6 +5,8 @@ facts, so a restart, a missed wake-up or a late start cannot lose or double an a
 
 - an alert is owed to a chat that subscribed at or before the alert's moment, while the alert has not
   expired (``alerts.PlannedAlert.expires``); one sent later than its moment is marked late in its text;
+- a change of an event's confirmations, lifecycle, dates or place (or a new event) becomes one note
+  per subscriber, keyed by the new state, so it is sent once even if the bot restarts meanwhile;
 - of several owed alerts of one event that a chat never got (the bot was down), only the latest is
   sent; the older ones are recorded as skipped, so a restart does not send a burst of stale reminders.
 """
@@ -21,8 +23,10 @@ from zoneinfo import ZoneInfo
 from bot import alerts, wording
 from bot.alerts import PlannedAlert
 from bot.catalog import LiveCatalog
+from bot.changes import ChangeItem, ChangeKind, Snapshot, change_key, diff
 from bot.clock import Clock
 from bot.delivery import DrainReport, Sender
+from bot.events import Catalog, Event
 from bot.store import DeliveryState, NewDelivery, Store, Subscriber
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,10 @@ def owed_deliveries(
             yield NewDelivery(latest.key, sub.chat_id, texts[cache_key], latest.moment)
 
 
+def _note(event: Event, items: list[ChangeItem], zone: str | None) -> str:
+    return wording.change_note_html(event, items, ZoneInfo(zone) if zone else None)
+
+
 class Notifier:
     def __init__(self, catalog: LiveCatalog, store: Store, sender: Sender, clock: Clock) -> None:
         self._catalog = catalog
@@ -59,11 +67,50 @@ class Notifier:
         self._clock = clock
         self._lock = asyncio.Lock()
         self._fanned_out: set[str] = set()
+        self._announced: Catalog | None = None
+
+    async def _announce_changes(self, now: datetime) -> None:
+        """Tell every subscriber what changed in the file since they were last told, once per change.
+
+        The first run over an empty store only records the file as it is: there is nothing to compare.
+        """
+        catalog = self._catalog.current
+        stored = await self._store.event_states()
+        changed: dict[str, str] = {}
+        notes: list[tuple[Event, list[ChangeItem]]] = []
+        for event in catalog:
+            snapshot = Snapshot.of(event)
+            before = stored.get(event.id)
+            if before == snapshot.to_json():
+                continue
+            changed[event.id] = snapshot.to_json()
+            if before is not None:
+                items = diff(Snapshot.from_json(before), event)
+            elif stored and event.is_active and now < event.when.end:
+                items = [ChangeItem(ChangeKind.ADDED, None, None)]
+            else:
+                items = []
+            if items:
+                notes.append((event, items))
+        if notes:
+            subscribers = await self._store.subscribers()
+            rows = [
+                NewDelivery(change_key(event), sub.chat_id, _note(event, items, sub.timezone), now)
+                for event, items in notes
+                for sub in subscribers
+            ]
+            written = await self._store.enqueue(rows, now)
+            log.info("%d event(s) changed; %d note(s) written to the outbox", len(notes), written)
+        if changed:
+            await self._store.save_event_states(changed, now)
+        self._announced = catalog
 
     async def tick(self) -> DrainReport:
-        """Write every owed alert, then send what is due. Safe to call at any time, any number of times."""
+        """Write every owed note and alert, then send what is due; safe to call at any time, repeatedly."""
         async with self._lock:
             now = self._clock.now()
+            if self._announced is not self._catalog.current:
+                await self._announce_changes(now)
             due = [
                 a
                 for a in alerts.due(alerts.plan(self._catalog.current), now)

@@ -6,11 +6,13 @@ Handlers call these and send back the text they return; all wording comes from `
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from zoneinfo import ZoneInfo
 
 from bot import timeline, wording
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
+from bot.matching import find_event
 from bot.store import Store
 
 
@@ -43,6 +45,17 @@ class Summit:
     def next_html(self, reader_zone: ZoneInfo | None = None) -> str:
         now = self.clock.now()
         return wording.next_html(timeline.next_up(self.catalog.current, now), now, reader_zone)
+
+    def status_html(self) -> str:
+        return wording.status_html(timeline.upcoming(self.catalog.current, self.clock.now()))
+
+    def event_html(self, query: str, reader_zone: ZoneInfo | None = None) -> str:
+        catalog = self.catalog.current
+        event = catalog.get(query.strip().lower()) or find_event(catalog, query)
+        if event is None:
+            suggestions = timeline.upcoming(catalog, self.clock.now())[:3]
+            return escape(wording.event_not_found(query.strip(), suggestions))
+        return wording.event_detail_html(event, self.clock.now(), reader_zone)
 
     def events_html(self, reader_zone: ZoneInfo | None = None) -> str:
         now, catalog = self.clock.now(), self.catalog.current

@@ -315,7 +315,7 @@ class Store:
     async def event_states(self) -> dict[str, str]:
         async with self._session() as session:
             rows = await session.execute(select(EventStateRow.event_id, EventStateRow.fingerprint))
-            return dict(rows.tuples().all())
+            return dict(rows.all())
 
     async def save_event_states(self, states: dict[str, str], now: datetime) -> None:
         async with self._session.begin() as session:

@@ -13,7 +13,8 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from bot.alerts import AlertKind, PlannedAlert
-from bot.events import Event, Lifecycle, Precision, Source, format_lead
+from bot.changes import ChangeItem, ChangeKind
+from bot.events import Event, HistoryItem, Lifecycle, Precision, Source, When, format_lead
 from bot.timeline import Countdown, NextUp, Phase, countdown
 
 # ---------------------------------------------------------------- numbers and dates
@@ -65,8 +66,11 @@ def duration_text(delta: timedelta) -> str:
 
 
 def when_text(event: Event, reader_zone: ZoneInfo | None = None) -> str:
+    return dates_text(event.when, reader_zone)
+
+
+def dates_text(when: When, reader_zone: ZoneInfo | None = None) -> str:
     """The date at exactly the precision the file gives; an exact time also in the reader's zone."""
-    when = event.when
     if when.precision is Precision.EXACT and when.at is not None:
         text = moment_text(when.at, when.zone)
         if reader_zone is not None and reader_zone.key != when.zone.key:
@@ -222,6 +226,82 @@ def alert_html(alert: PlannedAlert, now: datetime, reader_zone: ZoneInfo | None 
 
 LATE_AFTER = timedelta(minutes=2)
 
+_LIFECYCLE_NEWS = {
+    Lifecycle.PLANNED.value: "Back on the calendar",
+    Lifecycle.POSTPONED.value: "Postponed",
+    Lifecycle.CANCELLED.value: "Cancelled",
+    Lifecycle.HELD.value: "Held",
+}
+
+
+def _change_line(item: ChangeItem, event: Event, reader_zone: ZoneInfo | None) -> str:
+    def shown(value: str | When | None, missing: str) -> str:
+        if isinstance(value, When):
+            return dates_text(value, reader_zone)
+        return value or missing
+
+    if item.kind is ChangeKind.ADDED:
+        return f"New in the calendar: {dates_text(event.when, reader_zone)}"
+    if item.kind is ChangeKind.CONFIRMED:
+        return f"Now {status_note(event)[0].lower()}{status_note(event)[1:]}"
+    if item.kind is ChangeKind.UNCONFIRMED:
+        return f"No longer confirmed by {shown(item.old, '')}"
+    if item.kind is ChangeKind.LIFECYCLE:
+        return _LIFECYCLE_NEWS.get(str(item.new), str(item.new))
+    if item.kind is ChangeKind.MOVED:
+        return f"Dates moved: {shown(item.old, '?')} → {shown(item.new, '?')}"
+    return f"Place changed: {shown(item.old, 'not announced')} → {shown(item.new, 'not announced')}"
+
+
+def change_note_html(event: Event, items: Sequence[ChangeItem], reader_zone: ZoneInfo | None = None) -> str:
+    """A status note pushed to subscribers: what changed (old → new), the status now, and its source."""
+    lines = [f"🔔 <b>{escape(event.title)}</b>: update"]
+    lines += [f"• {escape(_change_line(item, event, reader_zone))}" for item in items]
+    lines += [
+        f"ℹ️ {escape(status_note(event))}",
+        f"<i>Source: {escape(source_text(event.status_source))}</i>",
+    ]
+    return "\n".join(lines)
+
+
+def status_html(events: Sequence[Event]) -> str:
+    """/status: every upcoming event's status note with its source and date."""
+    if not events:
+        return "No upcoming events in the calendar right now."
+    parts = ["<b>Status of upcoming events</b>"]
+    for event in events:
+        parts.append(
+            f"• <b>{escape(event.title)}</b>: {escape(status_note(event))}\n"
+            f"  <i>{escape(source_text(event.status_source))}</i>"
+        )
+    return "\n".join(parts)
+
+
+def _history_line(item: HistoryItem) -> str:
+    what = item.change.value.replace("_", " ").capitalize()
+    if item.government is not None:
+        what += f" by {item.government.name}"
+    if item.note:
+        what += f": {item.note}"
+    return f"• {day_text(item.on)}: {what} ({source_text(item.source)})"
+
+
+def event_detail_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    """/event: one event's card and its dated history, newest first."""
+    text = event_card_html(event, now, reader_zone)
+    if event.history:
+        text += "\n\n<b>History</b>\n" + "\n".join(
+            escape(_history_line(h)) for h in sorted(event.history, key=lambda h: h.on, reverse=True)
+        )
+    return text
+
+
+def event_not_found(query: str, suggestions: Sequence[Event]) -> str:
+    names = "; ".join(f"{e.title} (/event {e.id})" for e in suggestions)
+    head = f"I found no event called “{query}”." if query else "Which event? For example /event summit-2025."
+    return f"{head} Try: {names}" if names else head
+
+
 WELCOME_HTML = (
     "<b>Welcome to summitbot.</b>\n"
     "I count down to the India–Russia summit and related visits, remind you before each one, "
@@ -232,6 +312,8 @@ HELP_HTML = (
     "<b>What I can do</b>\n"
     "/next – the next event, with countdown and status\n"
     "/events – upcoming and recent events\n"
+    "/status – who has confirmed what, with sources\n"
+    "/event &lt;name&gt; – one event and its history\n"
     "/subscribe – reminders before each event and notes when something changes\n"
     "/unsubscribe – stop them\n"
     "/help – this message\n\n"
@@ -277,6 +359,8 @@ def terminal_message(plain: str, buttons: Sequence[str]) -> str:
 COMMANDS = (
     ("next", "The next event, with countdown and status"),
     ("events", "Upcoming and recent events"),
+    ("status", "Who has confirmed what, with sources"),
+    ("event", "One event and its history: /event summit"),
     ("subscribe", "Reminders before each event"),
     ("unsubscribe", "Stop reminders"),
     ("help", "What this bot can do"),

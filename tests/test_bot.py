@@ -27,13 +27,8 @@ async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_
         (reply,) = await bot.ask(ALICE, "/start")
         assert reply.startswith("Welcome to summitbot.")
         assert ("🔔 Subscribe", "subscribe") in bot.api.sent_to(ALICE)[-1].buttons
-        assert [c["command"] for c in bot.api.my_commands()] == [
-            "next",
-            "events",
-            "subscribe",
-            "unsubscribe",
-            "help",
-        ]
+        menu = [c["command"] for c in bot.api.my_commands()]
+        assert menu == ["next", "events", "status", "event", "subscribe", "unsubscribe", "help"]
 
 
 async def test_next_on_the_seed_day_shows_the_summit_date_status_and_source(bot: Harness) -> None:
