@@ -24,7 +24,7 @@ from telegram.request import BaseRequest
 from bot import handlers, wording
 from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import Clock, ManualClock, ShiftedClock, SystemClock
-from bot.delivery import Sender
+from bot.delivery import Limits, Sender
 from bot.logs import setup_logging
 from bot.notifier import Notifier
 from bot.service import Summit
@@ -79,7 +79,8 @@ async def on_startup(app: App) -> None:
     boot = boot_of(app)
     store = await Store.open(boot.settings.db)
     boot.summit = Summit(boot.catalog, store, boot.clock)
-    boot.notifier = Notifier(boot.catalog, store, Sender(store, app.bot, boot.clock), boot.clock)
+    sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate))
+    boot.notifier = Notifier(boot.catalog, store, sender, boot.clock)
     app.bot_data[handlers.SUMMIT] = boot.summit
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in wording.COMMANDS])
     jobs = app.job_queue

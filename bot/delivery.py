@@ -1,18 +1,27 @@
-"""Sending what the outbox holds through Telegram, and acting on Telegram's answers.
+"""Sending what the outbox holds through Telegram, inside Telegram's limits, and acting on its answers.
 
 Every owed message is a stored row before it is sent (``Store.enqueue``); this module sends due rows
-and records each outcome. Telegram's answers decide what happens next:
+concurrently and records each outcome. Pacing (``Pacer``) keeps to the published limits: about
+``rate`` messages per second overall, one per second to a chat, twenty per minute to a group.
+Telegram's answers decide what happens next:
 
-- 429 ``RetryAfter``: the row waits ``retry_after`` seconds (and everything behind it waits too);
+- 429 ``RetryAfter``: every send pauses for ``retry_after`` seconds, then the message is sent again;
 - timeouts, connection errors and 5xx: retried with exponential backoff, up to ``MAX_ATTEMPTS``;
 - 403 (blocked, deactivated, kicked) and 400 "chat not found": the chat's subscription ends;
 - ``ChatMigrated``: the subscription and owed rows move to the supergroup's id and it is resent there.
+
+Outcomes are written in small batches (every ``FLUSH_EVERY`` seconds), so a crash can resend only the
+messages sent in that last moment: the crash bound stated in README.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,13 +30,60 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
-from bot.store import Delivery, DeliveryState, Store
+from bot.store import Delivery, DeliveryState, Outcome, Store
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
+MAX_FLOOD_WAITS = 10
 BACKOFF = timedelta(seconds=2)
+FLUSH_EVERY = 0.2
+HORIZON = timedelta(seconds=2)
+PAGE = 1000
 GONE_CHAT = ("chat not found", "user not found", "peer_id_invalid", "group chat was deactivated")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Telegram's published flood limits (configurable: paid broadcasts allow up to 1,000/s)."""
+
+    per_second: float = 30.0
+    chat_interval: float = 1.0
+    group_per_minute: int = 20
+    in_flight: int = 64
+
+
+class Pacer:
+    """The limits as arithmetic on the event loop's clock: when may the next message to a chat go?"""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self._next_slot = 0.0
+        self.paused_until = 0.0
+        self._chat_free: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+
+    def chat_ready(self, chat_id: int) -> float:
+        """The earliest time this chat may get a message, from its own limits alone."""
+        ready = self._chat_free.get(chat_id, 0.0)
+        sends = self._group_sends.get(chat_id)
+        if sends is not None and len(sends) >= self.limits.group_per_minute:
+            ready = max(ready, sends[-self.limits.group_per_minute] + 60.0)
+        return ready
+
+    def reserve(self, chat_id: int, earliest: float) -> float:
+        """Book the first moment at or after ``earliest`` that every limit allows, and return it."""
+        moment = max(earliest, self._next_slot, self.paused_until, self.chat_ready(chat_id))
+        self._next_slot = moment + 1.0 / self.limits.per_second
+        self._chat_free[chat_id] = moment + self.limits.chat_interval
+        if chat_id < 0:
+            sends = self._group_sends.setdefault(chat_id, deque(maxlen=self.limits.group_per_minute))
+            sends.append(moment)
+        return moment
+
+    def pause(self, until: float) -> None:
+        """Telegram said 429: nothing goes before ``until`` (it limits the bot, not one chat)."""
+        self.paused_until = max(self.paused_until, until)
 
 
 @dataclass
@@ -35,64 +91,137 @@ class DrainReport:
     sent: int = 0
     failed: int = 0
     retried: int = 0
+    flood_waits: int = 0
     ended_chats: list[int] = field(default_factory=list)
-    paused: bool = False
+
+
+class _Recorder:
+    """Buffers outcomes and writes them in one transaction per batch: 1,000 rows/s cannot be 1,000 commits."""
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self._store = store
+        self._clock = clock
+        self._buffer: list[Outcome] = []
+        self.dispatched: set[int] = set()
+
+    def add(self, outcome: Outcome) -> None:
+        self._buffer.append(outcome)
+
+    async def flush(self) -> None:
+        batch, self._buffer = self._buffer, []
+        if batch:
+            await self._store.record(batch, self._clock.now())
+
+    async def flush_until(self, stop: asyncio.Event) -> None:
+        """Flush every ``FLUSH_EVERY`` seconds, and once more after ``stop``; never cancelled mid-write,
+        because a cancelled write would lose the outcomes it had taken from the buffer."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), FLUSH_EVERY)
+            await self.flush()
 
 
 class Sender:
     """Drains due rows of the outbox; one drain at a time, so no row is sent twice by this process."""
 
-    def __init__(self, store: Store, bot: Bot, clock: Clock) -> None:
+    def __init__(self, store: Store, bot: Bot, clock: Clock, limits: Limits | None = None) -> None:
         self._store = store
         self._bot = bot
         self._clock = clock
+        self.pacer = Pacer(limits or Limits())
         self._lock = asyncio.Lock()
 
     async def drain(self) -> DrainReport:
+        """Send every row due now or within ``HORIZON``, each no earlier than its own ``due_at``."""
         report = DrainReport()
         async with self._lock:
-            while not report.paused and (batch := await self._store.pending(self._clock.now())):
-                for delivery in batch:
-                    await self._deliver(delivery, report)
-                    if report.paused:
-                        break
+            recorder = _Recorder(self._store, self._clock)
+            stop = asyncio.Event()
+            flusher = asyncio.create_task(recorder.flush_until(stop))
+            try:
+                async with asyncio.TaskGroup() as sends:
+                    slots = asyncio.Semaphore(self.pacer.limits.in_flight)
+                    while rows := await self._next_page(recorder):
+                        await self._dispatch(rows, recorder, report, sends, slots)
+            finally:
+                stop.set()
+                await asyncio.shield(flusher)
         return report
 
-    async def _deliver(self, delivery: Delivery, report: DrainReport) -> None:
-        chat_id = delivery.chat_id
+    async def _next_page(self, recorder: _Recorder) -> list[Delivery]:
+        rows = await self._store.pending(self._clock.now() + HORIZON, limit=PAGE + len(recorder.dispatched))
+        return [r for r in rows if r.id not in recorder.dispatched][:PAGE]
+
+    async def _dispatch(
+        self,
+        rows: list[Delivery],
+        recorder: _Recorder,
+        report: DrainReport,
+        sends: asyncio.TaskGroup,
+        slots: asyncio.Semaphore,
+    ) -> None:
+        """Release rows in the order their limits allow, so one busy chat never holds up the rest."""
+        loop = asyncio.get_running_loop()
+        order = itertools.count()
+        queue: list[tuple[float, int, Delivery]] = []
+        for row in rows:
+            recorder.dispatched.add(row.id)
+            due = loop.time() + max((row.due_at - self._clock.now()).total_seconds(), 0.0)
+            heapq.heappush(queue, (max(due, self.pacer.chat_ready(row.chat_id)), next(order), row))
+        while queue:
+            ready, _, row = heapq.heappop(queue)
+            if self.pacer.chat_ready(row.chat_id) > ready:
+                heapq.heappush(queue, (self.pacer.chat_ready(row.chat_id), next(order), row))
+                continue
+            moment = self.pacer.reserve(row.chat_id, ready)
+            await asyncio.sleep(max(moment - loop.time(), 0.0))
+            await slots.acquire()
+            sends.create_task(self._deliver(row, recorder, report, slots))
+
+    async def _deliver(
+        self, delivery: Delivery, recorder: _Recorder, report: DrainReport, slots: asyncio.Semaphore
+    ) -> None:
         try:
-            await self._send(chat_id, delivery.text)
-        except ChatMigrated as exc:
-            log.info("chat %s became supergroup %s; moving its subscription", chat_id, exc.new_chat_id)
-            await self._store.migrate_chat(chat_id, exc.new_chat_id, self._clock.now())
-            report.retried += 1
-            return
-        except RetryAfter as exc:
-            wait = (
-                exc.retry_after
-                if isinstance(exc.retry_after, int | float)
-                else exc.retry_after.total_seconds()
-            )
-            log.warning("Telegram asked to wait %s s (flood control)", wait)
-            await self._retry(delivery, report, timedelta(seconds=float(wait)), str(exc), count_attempt=False)
-            report.paused = True
-            return
-        except Forbidden as exc:
-            await self._end_chat(delivery, report, str(exc))
-            return
-        except BadRequest as exc:
-            if any(marker in str(exc).lower() for marker in GONE_CHAT):
-                await self._end_chat(delivery, report, str(exc))
-            else:
+            outcome = await self._attempt(delivery, report)
+        finally:
+            slots.release()
+        recorder.add(outcome)
+
+    async def _attempt(self, delivery: Delivery, report: DrainReport) -> Outcome:
+        loop = asyncio.get_running_loop()
+        chat_id = delivery.chat_id
+        for _ in range(MAX_FLOOD_WAITS):
+            await asyncio.sleep(max(self.pacer.paused_until - loop.time(), 0.0))
+            try:
+                await self._send(chat_id, delivery.text)
+            except RetryAfter as exc:
+                wait = (
+                    exc.retry_after
+                    if isinstance(exc.retry_after, int | float)
+                    else exc.retry_after.total_seconds()
+                )
+                log.warning("Telegram asked to wait %s s (flood control); pausing all sends", wait)
+                self.pacer.pause(loop.time() + float(wait))
+                report.flood_waits += 1
+                continue
+            except ChatMigrated as exc:
+                log.info("chat %s became supergroup %s; moving its subscription", chat_id, exc.new_chat_id)
+                await self._store.migrate_chat(chat_id, exc.new_chat_id, self._clock.now())
+                chat_id = exc.new_chat_id
+                continue
+            except Forbidden as exc:
+                return await self._end_chat(delivery, report, str(exc))
+            except BadRequest as exc:
+                if any(marker in str(exc).lower() for marker in GONE_CHAT):
+                    return await self._end_chat(delivery, report, str(exc))
                 log.error("Telegram refused a message to %s: %s", chat_id, exc)
-                await self._store.mark(delivery.id, DeliveryState.FAILED, self._clock.now(), str(exc))
                 report.failed += 1
-            return
-        except (NetworkError, TelegramError) as exc:
-            await self._retry(delivery, report, BACKOFF * 2**delivery.attempts, str(exc))
-            return
-        await self._store.mark(delivery.id, DeliveryState.SENT, self._clock.now())
-        report.sent += 1
+                return Outcome(delivery.id, DeliveryState.FAILED, str(exc))
+            except (NetworkError, TelegramError) as exc:
+                return self._retry(delivery, report, str(exc))
+            report.sent += 1
+            return Outcome(delivery.id, DeliveryState.SENT)
+        return self._retry(delivery, report, "flood control kept refusing")
 
     async def _send(self, chat_id: int, text: str) -> None:
         await self._bot.send_message(
@@ -102,30 +231,20 @@ class Sender:
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         )
 
-    async def _retry(
-        self,
-        delivery: Delivery,
-        report: DrainReport,
-        wait: timedelta,
-        error: str,
-        *,
-        count_attempt: bool = True,
-    ) -> None:
-        now = self._clock.now()
-        if count_attempt and delivery.attempts + 1 >= MAX_ATTEMPTS:
+    def _retry(self, delivery: Delivery, report: DrainReport, error: str) -> Outcome:
+        if delivery.attempts + 1 >= MAX_ATTEMPTS:
             log.error(
                 "giving up on a message to %s after %d attempts: %s", delivery.chat_id, MAX_ATTEMPTS, error
             )
-            await self._store.mark(delivery.id, DeliveryState.FAILED, now, error)
             report.failed += 1
-            return
-        await self._store.mark(delivery.id, DeliveryState.PENDING, now, error, retry_at=now + wait)
+            return Outcome(delivery.id, DeliveryState.FAILED, error)
         report.retried += 1
+        retry_at = self._clock.now() + BACKOFF * 2**delivery.attempts
+        return Outcome(delivery.id, DeliveryState.PENDING, error, retry_at)
 
-    async def _end_chat(self, delivery: Delivery, report: DrainReport, error: str) -> None:
-        now = self._clock.now()
+    async def _end_chat(self, delivery: Delivery, report: DrainReport, error: str) -> Outcome:
         log.info("chat %s is gone (%s); ending its subscription", delivery.chat_id, error)
-        await self._store.unsubscribe(delivery.chat_id, now, reason=error)
-        await self._store.mark(delivery.id, DeliveryState.FAILED, now, error)
+        await self._store.unsubscribe(delivery.chat_id, self._clock.now(), reason=error)
         report.failed += 1
         report.ended_chats.append(delivery.chat_id)
+        return Outcome(delivery.id, DeliveryState.FAILED, error)

@@ -126,9 +126,10 @@ def _addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> b
 
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question in plain words, answered from the events file."""
     message = message_of(update)
     if _addressed_to_bot(message, context):
-        await message.reply_text(wording.FREE_TEXT)
+        await message.reply_html(summit_of(context).answer_html(message.text or ""))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

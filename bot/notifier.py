@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import alerts, wording
@@ -31,11 +32,31 @@ from bot.store import DeliveryState, NewDelivery, Store, Subscriber
 
 log = logging.getLogger(__name__)
 
+ZERO = timedelta(0)
+HEAD_START = timedelta(seconds=1)
+
 
 def owed_deliveries(
+    due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime, spacing: timedelta = ZERO
+) -> list[NewDelivery]:
+    """The pure rule above: (due alerts, subscribers, now) → rows to write.
+
+    An alert's rows fall due ``spacing`` apart and the last one at the alert's moment, so a broadcast
+    paced at the send rate reaches its last reader on time instead of minutes late.
+    """
+    rows = list(_owed(due, subscribers, now))
+    counts = Counter(row.key for row in rows if row.state is DeliveryState.PENDING)
+    seen: Counter[str] = Counter()
+    for i, row in enumerate(rows):
+        if row.state is DeliveryState.PENDING:
+            seen[row.key] += 1
+            rows[i] = replace(row, due_at=row.due_at - spacing * (counts[row.key] - seen[row.key]))
+    return rows
+
+
+def _owed(
     due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime
 ) -> Iterator[NewDelivery]:
-    """The pure rule above: (due alerts, subscribers, now) → rows to write."""
     by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
     for alert in due:
         by_event[alert.event.id].append(alert)
@@ -111,20 +132,33 @@ class Notifier:
             now = self._clock.now()
             if self._announced is not self._catalog.current:
                 await self._announce_changes(now)
+            head_start = await self._head_start()
             due = [
                 a
-                for a in alerts.due(alerts.plan(self._catalog.current), now)
-                if a.key not in self._fanned_out
+                for a in alerts.plan(self._catalog.current)
+                if a.moment - head_start <= now < a.expires and a.key not in self._fanned_out
             ]
             if due:
                 subscribers = await self._store.subscribers()
-                written = await self._store.enqueue(owed_deliveries(due, subscribers, now), now)
-                self._fanned_out.update(a.key for a in due)
+                rows = owed_deliveries(due, subscribers, now, self._spacing)
+                written = await self._store.enqueue(rows, now)
+                # before its moment an alert is fanned out again, for anyone who subscribes meanwhile
+                self._fanned_out.update(a.key for a in due if a.moment <= now)
                 log.info("%d alert(s) due; %d message(s) written to the outbox", len(due), written)
             return await self._sender.drain()
+
+    @property
+    def _spacing(self) -> timedelta:
+        return timedelta(seconds=1 / self._sender.pacer.limits.per_second)
+
+    async def _head_start(self) -> timedelta:
+        """How long before its moment a broadcast must begin to reach every subscriber by then."""
+        return self._spacing * await self._store.count_subscribers() + HEAD_START
 
     async def next_wake(self) -> datetime | None:
         """The next moment something becomes owed or due: the next alert, or a retry waiting in the outbox."""
         now = self._clock.now()
-        moments = [alerts.next_moment(alerts.plan(self._catalog.current), now), await self._store.next_due()]
+        head_start = await self._head_start()
+        starts = (a.moment - head_start for a in alerts.plan(self._catalog.current))
+        moments = [min((s for s in starts if s > now), default=None), await self._store.next_due()]
         return min((m for m in moments if m is not None), default=None)

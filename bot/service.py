@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot import timeline, wording
+from bot import answers, timeline, wording
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
 from bot.matching import find_event
@@ -45,6 +45,9 @@ class Summit:
     def next_html(self, reader_zone: ZoneInfo | None = None) -> str:
         now = self.clock.now()
         return wording.next_html(timeline.next_up(self.catalog.current, now), now, reader_zone)
+
+    def answer_html(self, question: str, reader_zone: ZoneInfo | None = None) -> str:
+        return answers.answer(self.catalog.current, self.clock.now(), question, reader_zone)
 
     def status_html(self) -> str:
         return wording.status_html(timeline.upcoming(self.catalog.current, self.clock.now()))

@@ -120,6 +120,16 @@ class NewDelivery:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to; ``retry_at`` keeps a pending row waiting until then."""
+
+    id: int
+    state: DeliveryState
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Delivery:
     id: int
     key: str
@@ -261,11 +271,12 @@ class Store:
             )
             return {(k, c) for k, c in rows.all()}
 
-    async def pending(self, now: datetime, limit: int = 1000) -> list[Delivery]:
+    async def pending(self, until: datetime, limit: int = 1000) -> list[Delivery]:
+        """Pending rows due by ``until``, in the order they fall due."""
         async with self._session() as session:
             rows = await session.scalars(
                 select(DeliveryRow)
-                .where(DeliveryRow.state == DeliveryState.PENDING, DeliveryRow.due_at <= now)
+                .where(DeliveryRow.state == DeliveryState.PENDING, DeliveryRow.due_at <= until)
                 .order_by(DeliveryRow.due_at, DeliveryRow.id)
                 .limit(limit)
             )
@@ -278,22 +289,29 @@ class Store:
             )
             return due.replace(tzinfo=UTC) if due is not None and due.tzinfo is None else due
 
-    async def mark(
-        self,
-        delivery_id: int,
-        state: DeliveryState,
-        now: datetime,
-        error: str | None = None,
-        retry_at: datetime | None = None,
-    ) -> None:
-        """Record an attempt's outcome; ``retry_at`` keeps it pending until then."""
-        values: dict[str, Any] = {"state": state, "attempts": DeliveryRow.attempts + 1, "last_error": error}
-        if state is DeliveryState.SENT:
-            values["sent_at"] = now
-        if retry_at is not None:
-            values["due_at"] = retry_at
+    async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        """Write a batch of send outcomes in one transaction; sent rows in one statement."""
+        sent = [o.id for o in outcomes if o.state is DeliveryState.SENT]
         async with self._session.begin() as session:
-            await session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(**values))
+            for start in range(0, len(sent), 500):
+                await session.execute(
+                    update(DeliveryRow)
+                    .where(DeliveryRow.id.in_(sent[start : start + 500]))
+                    .values(state=DeliveryState.SENT, sent_at=now, attempts=DeliveryRow.attempts + 1)
+                )
+            for outcome in outcomes:
+                if outcome.state is DeliveryState.SENT:
+                    continue
+                values: dict[str, Any] = {
+                    "state": outcome.state,
+                    "attempts": DeliveryRow.attempts + 1,
+                    "last_error": (outcome.error or "")[:500],
+                }
+                if outcome.retry_at is not None:
+                    values["due_at"] = outcome.retry_at
+                await session.execute(
+                    update(DeliveryRow).where(DeliveryRow.id == outcome.id).values(**values)
+                )
 
     async def sent_to(self, chat_id: int) -> list[str]:
         """Keys sent to a chat, oldest first: what an admin or a test asks "did they get it?"."""

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.alerts import AlertKind, PlannedAlert
 from bot.changes import ChangeItem, ChangeKind
-from bot.events import Event, HistoryItem, Lifecycle, Precision, Source, When, format_lead
+from bot.events import Event, Fact, Government, HistoryItem, Lifecycle, Precision, Source, When, format_lead
 from bot.timeline import Countdown, NextUp, Phase, countdown
 
 # ---------------------------------------------------------------- numbers and dates
@@ -327,10 +327,6 @@ ALREADY_SUBSCRIBED = "You are already subscribed. /unsubscribe stops the reminde
 UNSUBSCRIBED = "Unsubscribed. You will get no more reminders; /subscribe brings them back."
 NOT_SUBSCRIBED = "You were not subscribed. /subscribe starts reminders."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
-FREE_TEXT = (
-    "I can't answer questions in plain words yet. Try /next for the next event, /events for the "
-    "calendar, or /help."
-)
 NOT_TEXT = "I can only read text. Try /next or /help."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BUTTON_SUBSCRIBE = "🔔 Subscribe"
@@ -404,3 +400,245 @@ def plan_report(
     if not alerts:
         lines.append("  none")
     return "\n".join(lines)
+
+
+# ---- answers to questions
+# What ``bot.answers`` says once it has worked out what was asked. Anything repeated from the events
+# file ends with its source and date, so the reader can judge how firm it is; lists are cut short so
+# that an answer always fits in one Telegram message.
+
+
+ANSWER_LIMIT = 4096
+ANSWER_COMMANDS = "Try /next for the next event, /events for the calendar, or /help."
+ANSWER_PROMPT_HTML = (
+    "Ask me about the events I follow, for example “when is the summit?” or “is Putin's visit "
+    "confirmed?”. " + ANSWER_COMMANDS
+)
+ANSWER_FOREIGN_HTML = (
+    "Sorry, I can only answer questions in English for now, for example “when is the summit?”. "
+    + ANSWER_COMMANDS
+)
+ANSWER_TOO_LONG_HTML = (
+    "That answer is too long for one message. Try /events for the calendar, or ask about one event."
+)
+ANSWER_MORE = "…and more: /events lists everything."
+PERIOD_NAMES = {
+    "today": "today",
+    "tomorrow": "tomorrow",
+    "this_week": "this week",
+    "next_week": "next week",
+    "this_month": "this month",
+    "next_month": "next month",
+}
+
+
+def _sources_html(sources: Sequence[Source]) -> str:
+    return "\n".join(f"<i>Source: {escape(source_text(s))}</i>" for s in dict.fromkeys(sources))
+
+
+def _answer_html(lines: Sequence[str], sources: Sequence[Source], more: Sequence[str] = ()) -> str:
+    """``lines`` always; then as many of ``more`` as leave room for the sources, which are never cut."""
+    foot = _sources_html(sources)
+    room = ANSWER_LIMIT - len(foot) - len(ANSWER_MORE) - 2
+    text = "\n".join(lines)
+    for line in more:
+        if len(text) + 1 + len(line) > room:
+            text += "\n" + ANSWER_MORE
+            break
+        text += "\n" + line
+    return f"{text}\n{foot}" if foot else text
+
+
+def _title_html(event: Event) -> str:
+    return f"<b>{escape(event.title)}</b>"
+
+
+def past_when_text(event: Event) -> str:
+    """A past date at its own precision: the seed report dates the last visits only to the year."""
+    when = event.when
+    if when.precision is Precision.YEAR:
+        return f"in {when.first.year} (no exact date given)"
+    if when.precision is Precision.MONTH:
+        return f"in {when.first:%B %Y} (no day given)"
+    if when.precision is Precision.WINDOW:
+        return f"sometime between {between_text(when.first, when.last)}"
+    if when.at is not None:
+        return f"on {moment_text(when.at, when.zone)}"
+    return f"on {days_text(when.first, when.last)}"
+
+
+def _is_over(event: Event, now: datetime) -> bool:
+    return countdown(event, now).phase is Phase.OVER
+
+
+def _dated_html(event: Event, now: datetime, reader_zone: ZoneInfo | None) -> str:
+    """The title with its date, worded as past or future as the moment requires."""
+    when = past_when_text(event) if _is_over(event, now) else when_text(event, reader_zone)
+    return f"{_title_html(event)} ({escape(when)})"
+
+
+def answer_when_html(
+    event: Event, now: datetime, reader_zone: ZoneInfo | None = None, host: Event | None = None
+) -> str:
+    if _is_over(event, now):
+        lines = [f"{_title_html(event)}: {escape(past_when_text(event))}", f"ℹ️ {escape(status_note(event))}"]
+        if event.note:
+            lines.append(escape(event.note))
+    else:
+        during = f" (during the {escape(host.title)})" if host is not None else ""
+        lines = [
+            f"{_title_html(event)}: {escape(when_text(event, reader_zone))}{during}",
+            f"⏳ {escape(countdown_text(countdown(event, now)))}",
+            f"ℹ️ {escape(status_note(event))}",
+        ]
+    return _answer_html(lines, [event.source, event.status_source])
+
+
+def answer_where_html(
+    event: Event, now: datetime, reader_zone: ZoneInfo | None = None, host: Event | None = None
+) -> str:
+    lines = [_dated_html(event, now, reader_zone)]
+    if event.place:
+        lines.append(f"📍 {escape(event.place)}")
+    elif host is not None and host.place:
+        lines.append(
+            f"📍 None of its own: it is expected during the {escape(host.title)}, in {escape(host.place)}."
+        )
+    else:
+        lines.append("📍 The file gives no place for it.")
+        if event.note:
+            lines.append(escape(event.note))
+    sources = [event.source] + ([host.source] if host is not None else [])
+    return _answer_html(lines, sources)
+
+
+def answer_confirmed_html(
+    event: Event, now: datetime, reader_zone: ZoneInfo | None = None, government: Government | None = None
+) -> str:
+    """Yes or not yet, for one government when the question names one, else for the event as a whole."""
+    lines = [_dated_html(event, now, reader_zone), f"ℹ️ {escape(status_note(event))}"]
+    if event.lifecycle is Lifecycle.PLANNED:
+        if government is None:
+            head = "Yes." if event.governments and not event.unconfirmed else "Not yet."
+        elif government in event.confirmed_by:
+            head = f"Yes: {escape(government.name)} has confirmed it."
+        elif government in event.governments:
+            head = f"Not yet: {escape(government.name)} has not confirmed it."
+        else:
+            head = f"{escape(government.name)} is not one of the governments named for it."
+        lines.insert(0, head)
+    return _answer_html(lines, [event.status_source])
+
+
+def answer_who_confirmed_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    confirmed = escape(_names(event.confirmed_by)) if event.confirmed_by else "no government yet"
+    lines = [_dated_html(event, now, reader_zone), f"✅ Confirmed by: {confirmed}"]
+    if event.unconfirmed and event.lifecycle is Lifecycle.PLANNED:
+        lines.append(f"❔ Not yet confirmed by: {escape(_names(event.unconfirmed))}")
+    lines.append(f"ℹ️ {escape(status_note(event))}")
+    return _answer_html(lines, [event.status_source])
+
+
+def answer_how_long_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    left = countdown_text(countdown(event, now))
+    when = past_when_text(event) if _is_over(event, now) else when_text(event, reader_zone)
+    lines = [f"{_title_html(event)}: {escape(left)}", f"🗓 {escape(when)}", f"ℹ️ {escape(status_note(event))}"]
+    return _answer_html(lines, [event.source, event.status_source])
+
+
+def answer_past_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    """What the file says happened; an event still to come is said to be so, never imagined."""
+    if _is_over(event, now):
+        lines = [_title_html(event), f"🗓 {escape(past_when_text(event))}", f"ℹ️ {escape(status_note(event))}"]
+        if event.note:
+            lines.append(escape(event.note))
+    else:
+        lines = [
+            f"{_title_html(event)} has not happened yet.",
+            f"🗓 {escape(when_text(event, reader_zone))}",
+            f"⏳ {escape(countdown_text(countdown(event, now)))}",
+            f"ℹ️ {escape(status_note(event))}",
+        ]
+    return _answer_html(lines, [event.source, event.status_source])
+
+
+def answer_history_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
+    """/event's history lines (each with its source), newest first, cut to fit one message."""
+    lines = [_dated_html(event, now, reader_zone), "<b>History</b>"]
+    if not event.history:
+        return _answer_html([*lines, "No changes are recorded for it in the file."], [event.source])
+    items = [escape(_history_line(h)) for h in sorted(event.history, key=lambda h: h.on, reverse=True)]
+    return _answer_html(lines, [], items)
+
+
+def answer_news_html(entries: Sequence[tuple[Event, HistoryItem]]) -> str:
+    """The latest changes across all events, newest first, for “what's new?”."""
+    if not entries:
+        return _answer_html(["No changes are recorded in the file yet.", ANSWER_COMMANDS], [])
+    items = [f"{_title_html(event)}\n{escape(_history_line(item))}" for event, item in entries]
+    return _answer_html(["<b>Latest changes</b>"], [], items)
+
+
+def answer_facts_html(facts: Sequence[tuple[Fact, Source]]) -> str:
+    """The fact asked about, then the others the question names, each exactly as the file words it."""
+    (first, _), *others = facts
+    lines = [f"<b>{escape(first.title)}</b>", escape(first.text)]
+    more = ["<b>Also in the file:</b>"] if others else []
+    more += [f"• <b>{escape(fact.title)}</b>: {escape(fact.text)}" for fact, _ in others]
+    return _answer_html(lines, [source for _, source in facts], more)
+
+
+def answer_government_html(
+    government: Government, events: Sequence[Event], now: datetime, reader_zone: ZoneInfo | None = None
+) -> str:
+    if not events:
+        return _answer_html([f"No event in the file names {escape(government.name)}.", ANSWER_COMMANDS], [])
+    lines = [f"<b>{escape(government.name)}</b> takes part in:"]
+    items = [_line_html(event, now, reader_zone) for event in events]
+    return _answer_html(lines, [event.status_source for event in events], items)
+
+
+def answer_period_html(
+    period: str,
+    days: tuple[date, date],
+    found: tuple[Sequence[Event], Sequence[Event]],
+    now: datetime,
+    reader_zone: ZoneInfo | None = None,
+    asked: Event | None = None,
+    later: Event | None = None,
+) -> str:
+    """``found`` is (surely in the period, possibly in it): a month-only date is never called certain."""
+    label = PERIOD_NAMES.get(period, period)
+    sure, maybe = found
+    if asked is not None and asked not in (*sure, *maybe):
+        lines = [
+            f"{_title_html(asked)} is not expected {escape(label)} ({escape(days_text(*days))}).",
+            f"🗓 {escape(when_text(asked, reader_zone))}",
+            f"⏳ {escape(countdown_text(countdown(asked, now)))}",
+        ]
+        return _answer_html(lines, [asked.source])
+    if not sure and not maybe:
+        lines = [f"Nothing in the calendar for {escape(label)} ({escape(days_text(*days))})."]
+        if later is None:
+            return _answer_html([*lines, ANSWER_COMMANDS], [])
+        lines.append(
+            f"Next: {_title_html(later)}, {escape(when_text(later, reader_zone))}, "
+            f"{escape(countdown_text(countdown(later, now)))}."
+        )
+        return _answer_html(lines, [later.source])
+    items = [_line_html(event, now, reader_zone) for event in sure]
+    if maybe:
+        items.append("<b>Possibly</b> (date not fixed yet):")
+        items += [_line_html(event, now, reader_zone) for event in maybe]
+    head = f"<b>{escape(label[:1].upper() + label[1:])}</b> ({escape(days_text(*days))}):"
+    return _answer_html([head], [event.source for event in (*sure, *maybe)], items)
+
+
+def answer_unknown_html(suggestions: Sequence[Event]) -> str:
+    """Said instead of guessing: the file is all the bot knows, and it does not cover the question."""
+    lines = ["I don't know that: I can only answer from my events file, and it does not say."]
+    if suggestions:
+        lines.append("The closest events I know about:")
+        lines += [f"• {_title_html(event)}" for event in suggestions]
+    lines.append(ANSWER_COMMANDS)
+    return _answer_html(lines, [event.source for event in suggestions])

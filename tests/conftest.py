@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.bootstrap import App, build_application, running
+from bot.bootstrap import App, boot_of, build_application, running
 from bot.clock import ManualClock
 from bot.settings import Settings, load_settings
 from tests.fakebotapi import TOKEN, FakeBotApiServer, fake_bot_api
@@ -80,9 +80,14 @@ class Harness:
             if self.app is not None:
                 await self.app.update_queue.join()
             await asyncio.sleep(quiet)
-            if len(self.api.sent) == count and not self.api.pending_updates:
+            if len(self.api.sent) == count and not self.api.pending_updates and not await self.owed_now():
                 return
             count = len(self.api.sent)
+
+    async def owed_now(self) -> bool:
+        """Whether the outbox still holds messages due by now (paced, or sent but not yet recorded)."""
+        summit = boot_of(self.app).summit if self.app is not None else None
+        return summit is not None and bool(await summit.store.pending(self.clock.now()))
 
 
 @pytest.fixture
@@ -113,3 +118,29 @@ def settings(fake_bot_api: FakeBotApiServer, events_file: Path, tmp_path: Path) 
 @pytest.fixture
 def bot(fake_bot_api: FakeBotApiServer, clock: ManualClock, settings: Settings) -> Harness:
     return Harness(fake_bot_api, clock, settings)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The free-text question set's accuracy, one line, whenever that table ran.
+
+    Read from the reports pytest already holds, so the test module is not imported a second time.
+    """
+    table = "test_answers.py::test_the_question_set["
+    passed = sum(
+        1
+        for report in terminalreporter.stats.get("passed", [])
+        if table in getattr(report, "nodeid", "") and getattr(report, "when", "") == "call"
+    )
+    failed = len(
+        {
+            report.nodeid
+            for outcome in ("failed", "error")
+            for report in terminalreporter.stats.get(outcome, [])
+            if table in getattr(report, "nodeid", "")
+        }
+    )
+    total = passed + failed
+    if total:
+        terminalreporter.write_line(
+            f"question set: {passed}/{total} answered correctly ({100 * passed / total:.0f}%)"
+        )

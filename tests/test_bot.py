@@ -179,11 +179,11 @@ async def test_a_group_subscribes_with_a_command_addressed_to_the_bot(bot: Harne
 
 async def test_odd_messages_get_a_sensible_reply_or_are_ignored(bot: Harness) -> None:
     async with bot.running():
-        assert (await bot.ask(ALICE, "hello?"))[0].startswith("I can't answer questions")
-        assert (await bot.ask(ALICE, "x" * 4000))[0].startswith("I can't answer questions")
-        assert (await bot.ask(ALICE, "‮🤖\u200b👍🏽 ﷽"))[0].startswith("I can't answer questions")
+        assert (await bot.ask(ALICE, "hello?"))[0].startswith("Ask me about the events I follow")
+        assert (await bot.ask(ALICE, "x" * 4000))[0].startswith("I don't know that")
+        assert (await bot.ask(ALICE, "‮🤖\u200b👍🏽 ﷽"))[0].startswith("Ask me about the events I follow")
         assert (await bot.ask(ALICE, "/frobnicate"))[0].startswith("I don't know that command")
-        assert (await bot.ask(ALICE, "<b>bold</b> & <i>"))[0].startswith("I can't answer questions")
+        assert (await bot.ask(ALICE, "<b>bold</b> & <i>"))[0].startswith("I don't know that")
         before = len(bot.texts(ALICE))
         bot.api.user_sends_sticker(ALICE)
         bot.api.user_sends_photo(ALICE)
@@ -213,3 +213,22 @@ async def test_events_lists_upcoming_and_recent(bot: Harness) -> None:
     )
     assert "Modi and Putin met on the sidelines of the SCO Summit" in recent
     assert "Held" in recent
+
+
+async def test_a_question_in_plain_words_is_answered_from_the_events_file(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(ALICE, "is putn's visit confirmd?")
+    assert reply.startswith("Not yet.")
+    assert "Unconfirmed by either government" in reply
+    assert "(1 October 2025)" in reply
+
+
+async def test_in_a_group_the_bot_answers_when_mentioned_or_replied_to_and_ignores_chatter(
+    bot: Harness,
+) -> None:
+    async with bot.running():
+        assert await bot.ask(GROUP, "when is the summit?", chat_type="group") == []
+        (mentioned,) = await bot.ask(GROUP, "@SummitBot when is the summit?", chat_type="group")
+        assert mentioned.startswith("23rd India–Russia annual summit: 5–6 December 2025")
+        (replied,) = await bot.ask(GROUP, "and is it confirmed?", chat_type="group", reply_to_bot=True)
+        assert "Unconfirmed by either government" in replied
