@@ -40,6 +40,7 @@ BACKOFF = timedelta(seconds=2)
 FLUSH_EVERY = 0.2
 HORIZON = timedelta(seconds=2)
 PAGE = 1000
+MARGIN = 0.97
 GONE_CHAT = ("chat not found", "user not found", "peer_id_invalid", "group chat was deactivated")
 
 
@@ -51,6 +52,11 @@ class Limits:
     chat_interval: float = 1.0
     group_per_minute: int = 20
     in_flight: int = 64
+
+    @property
+    def interval(self) -> float:
+        """Seconds between two sends at the paced rate, a little wider than the limit (``MARGIN``)."""
+        return 1.0 / (self.per_second * MARGIN)
 
 
 class Pacer:
@@ -71,10 +77,15 @@ class Pacer:
             ready = max(ready, sends[-self.limits.group_per_minute] + 60.0)
         return ready
 
-    def reserve(self, chat_id: int, earliest: float) -> float:
-        """Book the first moment at or after ``earliest`` that every limit allows, and return it."""
-        moment = max(earliest, self._next_slot, self.paused_until, self.chat_ready(chat_id))
-        self._next_slot = moment + 1.0 / self.limits.per_second
+    def reserve(self, chat_id: int, earliest: float, now: float) -> float:
+        """Book the first moment at or after ``earliest`` that every limit allows, and return it.
+
+        Never before ``now``: after a stall the sender resumes at the rate, it does not catch up in a
+        burst. Slots are spaced a little wider than the limit (``MARGIN``), because the network's
+        jitter can bring two sends closer together than they left.
+        """
+        moment = max(earliest, now, self._next_slot, self.paused_until, self.chat_ready(chat_id))
+        self._next_slot = moment + self.limits.interval
         self._chat_free[chat_id] = moment + self.limits.chat_interval
         if chat_id < 0:
             sends = self._group_sends.setdefault(chat_id, deque(maxlen=self.limits.group_per_minute))
@@ -173,7 +184,7 @@ class Sender:
             if self.pacer.chat_ready(row.chat_id) > ready:
                 heapq.heappush(queue, (self.pacer.chat_ready(row.chat_id), next(order), row))
                 continue
-            moment = self.pacer.reserve(row.chat_id, ready)
+            moment = self.pacer.reserve(row.chat_id, ready, loop.time())
             await asyncio.sleep(max(moment - loop.time(), 0.0))
             await slots.acquire()
             sends.create_task(self._deliver(row, recorder, report, slots))

@@ -149,7 +149,7 @@ class Notifier:
 
     @property
     def _spacing(self) -> timedelta:
-        return timedelta(seconds=1 / self._sender.pacer.limits.per_second)
+        return timedelta(seconds=self._sender.pacer.limits.interval)
 
     async def _head_start(self) -> timedelta:
         """How long before its moment a broadcast must begin to reach every subscriber by then."""

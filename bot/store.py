@@ -226,9 +226,10 @@ class Store:
             if new is None:
                 new = ChatRow(chat_id=new_id, kind="supergroup", title=old.title, timezone=old.timezone)
                 session.add(new)
-            new.subscribed, new.subscribed_at = old.subscribed, old.subscribed_at
-            old.subscribed, old.unsubscribed_at = False, now
-            old.ended_reason, old.moved_to = f"migrated to {new_id}", new_id
+            if old.subscribed:  # a second migration answer for the same group must not undo the first
+                new.subscribed, new.subscribed_at = True, old.subscribed_at
+                old.subscribed, old.unsubscribed_at = False, now
+                old.ended_reason, old.moved_to = f"migrated to {new_id}", new_id
             await session.execute(
                 update(DeliveryRow)
                 .where(DeliveryRow.chat_id == old_id, DeliveryRow.state == DeliveryState.PENDING)

@@ -16,6 +16,7 @@ import pytest
 from bot.bootstrap import App, boot_of, build_application, running
 from bot.clock import ManualClock
 from bot.settings import Settings, load_settings
+from bot.store import Store
 from tests.fakebotapi import TOKEN, FakeBotApiServer, fake_bot_api
 
 __all__ = ["fake_bot_api"]
@@ -83,6 +84,13 @@ class Harness:
             if len(self.api.sent) == count and not self.api.pending_updates and not await self.owed_now():
                 return
             count = len(self.api.sent)
+
+    @property
+    def store(self) -> Store:
+        summit = boot_of(self.app).summit if self.app is not None else None
+        if summit is None:
+            raise RuntimeError("the bot is not running")
+        return summit.store
 
     async def owed_now(self) -> bool:
         """Whether the outbox still holds messages due by now (paced, or sent but not yet recorded)."""

@@ -75,6 +75,8 @@ class FakeBotApiServer:
         self.token = token
         self.api = api if api is not None else LocalBotApi()
         self.requests: list[RecordedRequest] = []
+        self.refusals = 0
+        """429s answered because a send broke an enforced limit (injected faults not counted)."""
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._overall: _Window | None = None
@@ -203,6 +205,7 @@ class FakeBotApiServer:
         now = time.monotonic()
         wait = max((w.wait_needed(now) for w in windows), default=0.0)
         if wait > 0:
+            self.refusals += 1
             retry_after = max(1, math.ceil(wait))
             raise BotApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}

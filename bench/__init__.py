@@ -1,0 +1,1 @@
+"""Benchmarks for summitbot: ``python -m bench.run`` from the repository root."""

@@ -1,0 +1,647 @@
+"""summitbot benchmarks: ``python -m bench.run`` from the repository root (about 3-5 minutes).
+
+Prints the machine and one markdown table per section on stdout (progress goes to stderr):
+
+1. broadcast at a limit: one alert to N subscribers through a fake Bot API enforcing L msg/s;
+2. ceiling with no limit: the Sender against a naive loop and PTB's AIORateLimiter + gather;
+3. memory: peak RSS of a bot process fanning one alert out to 100,000 subscribers;
+4. update handling: ``/next`` per second through getUpdates, against a bare PTB echo bot.
+
+The fake Bot API (``tests/fakebotapi.py``) runs in its own process (``bench/fake_server.py``), so its
+CPU does not count against the bot. Every comparison is measured in the same run, on the same machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+import telegram
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import create_async_engine
+from telegram import Bot, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, ApplicationBuilder, CommandHandler, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot import alerts, wording
+from bot.bootstrap import build_application, running
+from bot.catalog import LiveCatalog
+from bot.clock import ManualClock, SystemClock
+from bot.delivery import Limits, Sender
+from bot.events import parse_events
+from bot.notifier import Notifier
+from bot.settings import load_settings
+from bot.store import ChatRow, NewDelivery, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123:BENCH"  # must match bench/fake_server.py
+LEAD = "30m"
+SLACK = 5.0
+"""Seconds between setting up a broadcast and the moment its fan-out must begin."""
+ROUNDS = 3
+"""Alternating rounds for the side-by-side sections; each variant's median is reported."""
+IST = ZoneInfo("Asia/Kolkata")
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def verdict(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- the fake Bot API in its own process
+
+
+@dataclass
+class FakeServer:
+    api_root: str
+    control: str
+    process: asyncio.subprocess.Process
+    http: aiohttp.ClientSession
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.api_root}/bot"
+
+    async def stats(self, n: int = 0) -> dict[str, Any]:
+        async with self.http.get(f"{self.control}/stats", params={"n": str(n)}) as response:
+            body: dict[str, Any] = await response.json()
+            return body
+
+    async def reset(self) -> None:
+        async with self.http.post(f"{self.control}/reset") as response:
+            await response.read()
+
+    async def queue_updates(self, k: int, text: str) -> float:
+        async with self.http.post(f"{self.control}/updates", params={"k": str(k), "text": text}) as response:
+            body: dict[str, Any] = await response.json()
+            return float(body["at"])
+
+
+@contextlib.asynccontextmanager
+async def fake_server(
+    chats: int = 0, overall: float = 0.0, per_chat: float = 0.0
+) -> AsyncIterator[FakeServer]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.fake_server",
+        f"--chats={chats}",
+        f"--overall={overall}",
+        f"--per-chat={per_chat}",
+        cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stdin is not None
+    line = await asyncio.wait_for(process.stdout.readline(), 60)
+    if not line:
+        raise RuntimeError("the fake Bot API server did not start (see stderr)")
+    addresses = json.loads(line)
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield FakeServer(addresses["api"], addresses["control"], process, http)
+    finally:
+        process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), 10)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+
+def http_request(pool: int, pool_timeout: float | None = 1.0) -> HTTPXRequest:
+    return HTTPXRequest(connection_pool_size=pool, pool_timeout=pool_timeout)
+
+
+# ---------------------------------------------------------------- fixtures: catalog and subscribers
+
+
+def events_yaml(event_at: datetime) -> str:
+    """One exact-time event whose only lead-time alert (``LEAD`` before it) is the broadcast."""
+    return f"""version: 1
+timezone: UTC
+reminders: [{LEAD}]
+sources:
+  report: {{title: A report, by: A newspaper, date: 2025-10-01}}
+events:
+  - id: bench-summit
+    title: Benchmark summit
+    when: {{at: "{event_at.isoformat()}"}}
+    status: {{lifecycle: planned, source: report}}
+    source: report
+"""
+
+
+def write_catalog(directory: Path, moment: datetime) -> Path:
+    """An events file whose alert falls at ``moment`` (whole seconds)."""
+    path = directory / "events.yaml"
+    path.write_text(events_yaml(moment + timedelta(minutes=30)), encoding="utf-8")
+    return path
+
+
+async def bulk_subscribe(url: str, n: int, since: datetime) -> None:
+    """Setup only: N subscribed private chats 1..N in one executemany (``Store.subscribe`` is per chat)."""
+    store = await Store.open(url)  # creates the schema
+    await store.close()
+    engine = create_async_engine(url)
+    rows = [
+        {"chat_id": i, "kind": "private", "title": f"Chat {i}", "subscribed": True, "subscribed_at": since}
+        for i in range(1, n + 1)
+    ]
+    async with engine.begin() as conn:
+        for start in range(0, n, 10_000):
+            await conn.execute(insert(ChatRow), rows[start : start + 10_000])
+    await engine.dispose()
+
+
+# ---------------------------------------------------------------- 1. broadcast at a limit
+
+
+@dataclass
+class Broadcast:
+    n: int
+    rate: float
+    moment: float
+    stats: dict[str, Any]
+    fanout_start: float = 0.0
+    fanout_end: float = 0.0
+    ticks: int = 0
+    drain: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ideal(self) -> float:
+        return self.n / self.rate
+
+    @property
+    def elapsed(self) -> float:
+        return float(self.stats["last"] - self.stats["first"])
+
+    @property
+    def efficiency(self) -> float:
+        return self.ideal / self.elapsed
+
+    @property
+    def rejected(self) -> int:
+        return int(self.stats["statuses"].get("429", 0))
+
+    @property
+    def latest(self) -> float:
+        return float(self.stats["last"] - self.moment)
+
+    @property
+    def earliness(self) -> float:
+        return float(self.moment - self.stats["first"])
+
+    @property
+    def met(self) -> bool:
+        return (
+            self.efficiency >= 0.95
+            and self.stats["lost"] == 0
+            and self.stats["duplicated"] == 0
+            and self.rejected == 0
+            and self.latest <= 0
+            and self.earliness <= self.ideal + 5
+        )
+
+
+async def broadcast(n: int, rate: float) -> Broadcast:
+    """One alert to N subscribers, driven like the app: ``tick()`` at every ``next_wake()``."""
+    clock = SystemClock()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/b.db"
+        await bulk_subscribe(url, n, clock.now() - timedelta(days=1))
+        async with fake_server(chats=n, overall=rate, per_chat=1) as server:
+            moment = (clock.now() + timedelta(seconds=n / rate + SLACK)).replace(microsecond=0)
+            moment += timedelta(seconds=1)
+            catalog = LiveCatalog.load(write_catalog(Path(tmp), moment))
+            store = await Store.open(url)
+            result = Broadcast(n, rate, moment.timestamp(), {})
+            enqueue = store.enqueue
+
+            async def timed_enqueue(rows: Any, now: datetime) -> int:
+                """Instrumentation only: when the fan-out's write ended, to explain any lateness."""
+                written = await enqueue(rows, now)
+                if written:
+                    result.fanout_end = time.time()
+                return written
+
+            store.enqueue = timed_enqueue  # type: ignore[method-assign]
+            bot = Bot(TOKEN, base_url=server.base_url, request=http_request(256))
+            async with bot:
+                sender = Sender(store, bot, clock, Limits(per_second=rate))
+                notifier = Notifier(catalog, store, sender, clock)
+                deadline = time.monotonic() + n / rate + SLACK + 60
+                log(f"broadcast N={n} L={rate:g}: alert at +{moment.timestamp() - time.time():.1f} s")
+                while time.monotonic() < deadline:
+                    tick_start = time.time()
+                    report = await notifier.tick()
+                    result.ticks += 1
+                    if report.sent and not result.fanout_start:
+                        result.fanout_start = tick_start
+                    for name in ("sent", "failed", "retried", "flood_waits"):
+                        result.drain[name] = result.drain.get(name, 0) + getattr(report, name)
+                    counts = await store.counts()
+                    if counts.get("sent", 0) + counts.get("failed", 0) >= n:
+                        break
+                    wake = await notifier.next_wake()
+                    if wake is None:
+                        break
+                    await asyncio.sleep(max((wake - clock.now()).total_seconds(), 0.0))
+            await store.close()
+            result.stats = await server.stats(n)
+    return result
+
+
+def broadcast_table(results: list[Broadcast]) -> str:
+    headers = [
+        "N",
+        "L msg/s",
+        "ideal N/L",
+        "first→last send",
+        "efficiency",
+        "429s",
+        "lost",
+        "dup",
+        "latest vs M",
+        "first send before M",
+        "fan-out written",
+        "ticks",
+        "target",
+    ]
+    rows = [
+        [
+            f"{r.n:,}",
+            f"{r.rate:,g}",
+            f"{r.ideal:.2f} s",
+            f"{r.elapsed:.2f} s",
+            f"{r.efficiency:.3f}",
+            str(r.rejected),
+            str(r.stats["lost"]),
+            str(r.stats["duplicated"]),
+            f"{r.latest:+.2f} s",
+            f"{r.earliness:.2f} s (≤ {r.ideal + 5:.0f})",
+            f"M−{r.moment - r.fanout_end:.2f} s (took {r.fanout_end - r.fanout_start:.2f} s)",
+            str(r.ticks),
+            verdict(r.met),
+        ]
+        for r in results
+    ]
+    return table(headers, rows)
+
+
+# ---------------------------------------------------------------- 2. ceiling, no limit
+
+CEILING_N = 3_000
+CEILING_POOL = 64
+
+
+def alert_text() -> str:
+    """The real alert's HTML, so every variant sends the same bytes the bot would."""
+    now = SystemClock().now()
+    catalog = parse_events(events_yaml((now + timedelta(hours=1)).replace(microsecond=0)))
+    return wording.alert_html(alerts.plan(catalog)[0], now, None)
+
+
+async def send_plain(bot: Bot, chat_id: int, text: str) -> None:
+    await bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+
+
+async def ceiling_sender(server: FakeServer, n: int, text: str) -> float:
+    """The outbox Sender at its ceiling: N rows due now, drained with Limits(1000/s, 64 in flight)."""
+    clock = SystemClock()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = await Store.open(f"sqlite+aiosqlite:///{tmp}/c.db")
+        now = clock.now()
+        await store.enqueue([NewDelivery("bench/ceiling", i, text, now) for i in range(1, n + 1)], now)
+        bot = Bot(TOKEN, base_url=server.base_url, request=http_request(CEILING_POOL))
+        async with bot:
+            sender = Sender(store, bot, clock, Limits(per_second=1000, in_flight=CEILING_POOL))
+            started = time.perf_counter()
+            while (await store.counts()).get("pending", 0):
+                await sender.drain()
+            elapsed = time.perf_counter() - started
+        await store.close()
+    return elapsed
+
+
+async def ceiling_naive(server: FakeServer, n: int, text: str) -> float:
+    bot = Bot(TOKEN, base_url=server.base_url, request=http_request(CEILING_POOL))
+    async with bot:
+        started = time.perf_counter()
+        for chat_id in range(1, n + 1):
+            await send_plain(bot, chat_id, text)
+        return time.perf_counter() - started
+
+
+async def ceiling_aiorl(server: FakeServer, n: int, text: str) -> float:
+    """PTB's own answer: AIORateLimiter at the same 1,000/s, and gather over every send."""
+    limiter = AIORateLimiter(overall_max_rate=1000, overall_time_period=1)
+    bot: ExtBot[None] = ExtBot(
+        TOKEN,
+        base_url=server.base_url,
+        request=http_request(CEILING_POOL, pool_timeout=120),
+        rate_limiter=limiter,
+    )
+    async with bot:
+        started = time.perf_counter()
+        await asyncio.gather(*(send_plain(bot, chat_id, text) for chat_id in range(1, n + 1)))
+        return time.perf_counter() - started
+
+
+CEILING_VARIANTS: dict[str, Callable[[FakeServer, int, str], Awaitable[float]]] = {
+    "naive sequential `await send_message` loop": ceiling_naive,
+    "PTB AIORateLimiter(1000/s) + asyncio.gather": ceiling_aiorl,
+    "summitbot Sender, Limits(per_second=1000, in_flight=64)": ceiling_sender,
+}
+
+
+async def ceiling() -> tuple[dict[str, list[float]], list[str]]:
+    text = alert_text()
+    times: dict[str, list[float]] = {name: [] for name in CEILING_VARIANTS}
+    problems: list[str] = []
+    async with fake_server(chats=CEILING_N) as server:
+        for round_ in range(ROUNDS):
+            for name, variant in CEILING_VARIANTS.items():
+                await server.reset()
+                elapsed = await variant(server, CEILING_N, text)
+                stats = await server.stats(CEILING_N)
+                if stats["lost"] or stats["duplicated"] or stats["sent"] != CEILING_N:
+                    problems.append(
+                        f"{name}: sent {stats['sent']}, lost {stats['lost']}, dup {stats['duplicated']}"
+                    )
+                times[name].append(elapsed)
+                log(f"ceiling round {round_ + 1} {name}: {CEILING_N / elapsed:,.0f} msg/s")
+    return times, problems
+
+
+def ceiling_table(times: dict[str, list[float]]) -> str:
+    naive = statistics.median(CEILING_N / t for t in next(iter(times.values())))
+    rows = []
+    for name, elapsed in times.items():
+        rates = [CEILING_N / t for t in elapsed]
+        rate = statistics.median(rates)
+        rows.append(
+            [
+                name,
+                f"{rate:,.0f}",
+                f"{min(rates):,.0f}–{max(rates):,.0f}",
+                f"{statistics.median(elapsed):.2f} s",
+                f"{rate / naive:.2f}×",
+            ]
+        )
+    return table(["variant (N=3,000, no server limit)", "msgs/s (median)", "range", "time", "vs naive"], rows)
+
+
+# ---------------------------------------------------------------- 3. memory
+
+MEMORY_N = 100_000
+
+
+async def memory() -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{tmp}/m.db"
+        now = SystemClock().now()
+        await bulk_subscribe(url, MEMORY_N, now - timedelta(days=1))
+        events = write_catalog(Path(tmp), (now + timedelta(minutes=5)).replace(microsecond=0))
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.memory",
+            url,
+            str(events),
+            cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        out, _ = await asyncio.wait_for(child.communicate(), 240)
+        if child.returncode:
+            raise RuntimeError(f"bench.memory exited with {child.returncode}")
+        result: dict[str, float] = json.loads(out)
+        return result
+
+
+def memory_table(m: dict[str, float]) -> str:
+    rows = [
+        ["baseline: imports + `Store.open`", f"{m['baseline_mb']:.0f} MB", ""],
+        ["after `store.subscribers()` (100,000)", f"{m['after_subscribers_mb']:.0f} MB", ""],
+        ["after `owed_deliveries` (100,000 rows)", f"{m['after_rows_mb']:.0f} MB", ""],
+        [
+            "peak, after `store.enqueue`",
+            f"**{m['peak_mb']:.0f} MB** (+{m['peak_mb'] - m['baseline_mb']:.0f} MB)",
+            f"{verdict(m['peak_mb'] <= 150)} (≤ 150 MB)",
+        ],
+    ]
+    return table(["stage (peak RSS so far, fresh process)", "maxrss", "target"], rows) + (
+        f"\n\nFan-out of one alert to {int(m['subscribers']):,} subscribers: {int(m['written']):,} rows"
+        f" written in {m['seconds']:.1f} s."
+    )
+
+
+# ---------------------------------------------------------------- 4. update handling
+
+UPDATES_K = 2_000
+
+
+async def wait_for_replies(server: FakeServer, k: int, patience: float) -> float:
+    """Seconds from queueing K updates to the K-th reply, as the fake server saw them."""
+    await server.reset()
+    queued = await server.queue_updates(k, "/next")
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        stats = await server.stats(0)
+        if stats["sent"] >= k:
+            return float(stats["last"]) - queued
+    raise TimeoutError(f"{k} replies not seen within {patience} s")
+
+
+async def updates_summitbot(server: FakeServer, k: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            token=TOKEN,
+            api_url=server.api_root,
+            events=ROOT / "config" / "events.yaml",
+            db=f"sqlite+aiosqlite:///{tmp}/b.db",
+        )
+        clock = ManualClock(datetime(2025, 10, 1, 9, tzinfo=IST))
+        app = build_application(settings, clock)
+        async with running(app):
+            return await wait_for_replies(server, k, 120)
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("ok")
+
+
+async def updates_echo(server: FakeServer, k: int) -> float:
+    app = ApplicationBuilder().token(TOKEN).base_url(server.base_url).build()
+    app.add_handler(CommandHandler("next", _echo))
+    async with app:
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        try:
+            return await wait_for_replies(server, k, 120)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+
+
+UPDATE_VARIANTS: dict[str, Callable[[FakeServer, int], Awaitable[float]]] = {
+    "bare PTB echo bot (CommandHandler → reply_text('ok'))": updates_echo,
+    "summitbot (`build_application` + `running`, real `/next`)": updates_summitbot,
+}
+
+
+async def updates() -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {name: [] for name in UPDATE_VARIANTS}
+    async with fake_server() as server:
+        for round_ in range(ROUNDS):
+            for name, variant in UPDATE_VARIANTS.items():
+                elapsed = await variant(server, UPDATES_K)
+                times[name].append(elapsed)
+                log(f"updates round {round_ + 1} {name}: {UPDATES_K / elapsed:,.0f} updates/s")
+    return times
+
+
+def updates_table(times: dict[str, list[float]]) -> str:
+    names = list(times)
+    echo = statistics.median(UPDATES_K / t for t in times[names[0]])
+    rows = []
+    for name in names:
+        rates = [UPDATES_K / t for t in times[name]]
+        rate = statistics.median(rates)
+        target = "" if name == names[0] else f"{verdict(rate / echo >= 0.8)} (≥ 0.8)"
+        rows.append(
+            [name, f"{rate:,.0f}", f"{min(rates):,.0f}–{max(rates):,.0f}", f"{rate / echo:.2f}", target]
+        )
+    return table(
+        ["bot (K=2,000 `/next` via getUpdates)", "updates/s (median)", "range", "vs echo", "target"], rows
+    )
+
+
+# ---------------------------------------------------------------- the machine
+
+
+def cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def machine() -> str:
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    rows = [
+        ["CPU", cpu_model()],
+        ["cores", str(os.cpu_count())],
+        ["OS", platform.platform()],
+        ["Python", platform.python_version()],
+        ["python-telegram-bot", telegram.__version__],
+        ["load average at start (1/5/15 min)", load],
+        ["date", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")],
+    ]
+    return table(["machine", ""], rows)
+
+
+@contextlib.contextmanager
+def section(title: str) -> Iterator[None]:
+    log(f"{title} …")
+    started = time.perf_counter()
+    yield
+    log(f"{title} done in {time.perf_counter() - started:.0f} s")
+
+
+async def section_broadcast() -> list[str]:
+    results = [await broadcast(600, 30), await broadcast(10_000, 1000)]
+    return [
+        "## 1. Broadcast at a limit",
+        "",
+        "One alert to N subscribers; the fake Bot API enforces L msg/s overall and 1/s per chat"
+        " (429 beyond). Times are the fake server's, M is the alert's moment.",
+        "Targets: efficiency = ideal/elapsed ≥ 0.95, 0 lost, 0 dup, no 429s, latest ≤ M, first ≤ N/L + 5 s"
+        " before M.",
+        "",
+        broadcast_table(results),
+    ]
+
+
+async def section_ceiling() -> list[str]:
+    times, problems = await ceiling()
+    return [
+        "## 2. Ceiling, no limit",
+        "",
+        f"N={CEILING_N:,} to distinct chats, fake Bot API unlimited, {CEILING_POOL}-connection pools;"
+        f" {ROUNDS} alternating rounds. The Sender's time includes its outbox reads and writes (SQLite).",
+        "",
+        ceiling_table(times),
+        *(["", *(f"Problem: {p}" for p in problems)] if problems else []),
+    ]
+
+
+async def section_memory() -> list[str]:
+    return ["## 3. Memory (100,000 subscribers)", "", memory_table(await memory())]
+
+
+async def section_updates() -> list[str]:
+    upd = await updates()
+    return [
+        "## 4. Update handling",
+        "",
+        f"K={UPDATES_K:,} `/next` commands queued at once, from distinct private chats; timed from queueing"
+        f" to the K-th reply as the fake server saw it; {ROUNDS} alternating rounds.",
+        "",
+        updates_table(upd),
+    ]
+
+
+SECTIONS: dict[str, tuple[str, Callable[[], Awaitable[list[str]]]]] = {
+    "1": ("broadcast at a limit", section_broadcast),
+    "2": ("ceiling, no limit", section_ceiling),
+    "3": ("memory", section_memory),
+    "4": ("update handling", section_updates),
+}
+
+
+async def main(chosen: list[str]) -> None:
+    """Run the chosen sections (all by default: ``python -m bench.run [1 2 3 4]``)."""
+    started = time.perf_counter()
+    out: list[str] = ["## Machine", "", machine()]
+    for key in chosen or list(SECTIONS):
+        title, run = SECTIONS[key]
+        with section(f"{key}. {title}"):
+            out += ["", *await run()]
+    out += ["", f"Whole benchmark: {time.perf_counter() - started:.0f} s."]
+    print("\n".join(out), flush=True)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1:]))

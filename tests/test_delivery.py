@@ -1,0 +1,103 @@
+"""Delivery at Telegram's limits and through its failures: nothing lost, nothing doubled."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timedelta
+
+from tests.conftest import IST, Harness
+
+WEEK_BEFORE = datetime(2025, 11, 28, 9, 0, tzinfo=IST)  # the summit's 7d alert (Lavrov's note is due too)
+DAY_BEFORE = datetime(2025, 12, 4, 9, 0, tzinfo=IST)
+SEVEN_DAYS = "⏰ 23rd India–Russia annual summit in 7 days"
+TOMORROW = "⏰ 23rd India–Russia annual summit tomorrow"
+
+
+def copies(bot: Harness, first_line: str) -> Counter[int]:
+    """How many times each chat received the message that starts with ``first_line``."""
+    return Counter(m.chat_id for m in bot.api.sent if m.plain.splitlines()[0] == first_line)
+
+
+async def subscribe(bot: Harness, chats: list[int]) -> None:
+    for chat in chats:
+        bot.say(chat, "/subscribe", chat_type="private" if chat > 0 else "group")
+    await bot.settle()
+
+
+async def test_a_broadcast_at_telegrams_limits_reaches_everyone_once_without_a_single_429(
+    bot: Harness,
+) -> None:
+    chats = list(range(1000, 1060))
+    async with bot.running():
+        await subscribe(bot, chats)
+        bot.fake.limit(per_second_overall=30, per_chat_per_second=1, per_group_per_minute=20)
+        before = len(bot.fake.requests)
+        await bot.jump(WEEK_BEFORE)
+    assert copies(bot, SEVEN_DAYS) == dict.fromkeys(chats, 1)
+    sends = [r for r in bot.fake.requests[before:] if r.method == "sendMessage"]
+    assert len(sends) == 2 * len(chats)  # Lavrov's November note was owed too, one second apart per chat
+    assert bot.fake.refusals == 0
+
+
+async def test_a_429_pauses_every_send_for_retry_after_and_loses_nothing(bot: Harness) -> None:
+    chats = list(range(2000, 2010))
+    async with bot.running():
+        await subscribe(bot, chats)
+        bot.fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        before = len(bot.fake.requests)
+        await bot.jump(WEEK_BEFORE)
+    assert copies(bot, SEVEN_DAYS) == dict.fromkeys(chats, 1)
+    sends = [r for r in bot.fake.requests[before:] if r.method == "sendMessage"]
+    refused, after = sends[0], sends[1:]
+    assert min(r.at for r in after) - refused.at >= 0.95  # nobody was sent to during the pause
+    assert len(sends) == 2 * len(chats) + 1  # one refused attempt, no retry storm
+
+
+async def test_server_errors_are_retried_with_backoff_until_delivered(bot: Harness) -> None:
+    async with bot.running():
+        await subscribe(bot, [3001])
+        bot.fake.fail_next("sendMessage", 502, "Bad Gateway", times=2)
+        await bot.jump(DAY_BEFORE)
+        assert copies(bot, TOMORROW) == {}
+        await bot.jump(DAY_BEFORE + timedelta(seconds=3))
+        assert copies(bot, TOMORROW) == {}
+        await bot.jump(DAY_BEFORE + timedelta(seconds=10))
+    assert copies(bot, TOMORROW) == {3001: 1}
+
+
+async def test_a_chat_that_blocked_the_bot_is_unsubscribed_and_not_tried_again(bot: Harness) -> None:
+    async with bot.running():
+        await subscribe(bot, [4001, 4002])
+        bot.fake.block_chat(4002)
+        await bot.jump(WEEK_BEFORE)
+        attempts = len([r for r in bot.fake.calls("sendMessage") if r.params.get("chat_id") == "4002"])
+        await bot.jump(DAY_BEFORE)
+        later = len([r for r in bot.fake.calls("sendMessage") if r.params.get("chat_id") == "4002"])
+        assert not await bot.store.is_subscribed(4002)
+    assert copies(bot, TOMORROW) == {4001: 1}
+    assert later == attempts
+
+
+async def test_a_chat_that_no_longer_exists_is_unsubscribed(bot: Harness) -> None:
+    async with bot.running():
+        await subscribe(bot, [5001])
+        await bot.store.subscribe(5999, "private", None, bot.clock.now())  # a chat Telegram never heard of
+        await bot.jump(WEEK_BEFORE)
+        assert not await bot.store.is_subscribed(5999)
+        assert await bot.store.is_subscribed(5001)
+    assert copies(bot, SEVEN_DAYS) == {5001: 1}
+
+
+async def test_a_group_upgraded_to_a_supergroup_is_followed_to_its_new_id(bot: Harness) -> None:
+    group, supergroup = -6001, -1006001
+    async with bot.running():
+        await subscribe(bot, [group])
+        bot.fake.migrate_chat(group, supergroup)
+        await bot.jump(WEEK_BEFORE)
+        to_old_id = len([r for r in bot.fake.calls("sendMessage") if r.params.get("chat_id") == str(group)])
+        await bot.jump(DAY_BEFORE)
+    assert copies(bot, SEVEN_DAYS) == {supergroup: 1}
+    assert copies(bot, TOMORROW) == {supergroup: 1}
+    assert (
+        len([r for r in bot.fake.calls("sendMessage") if r.params.get("chat_id") == str(group)]) == to_old_id
+    )
