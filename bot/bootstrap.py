@@ -78,7 +78,7 @@ async def on_startup(app: App) -> None:
 
     boot = boot_of(app)
     store = await Store.open(boot.settings.db)
-    boot.summit = Summit(boot.catalog, store, boot.clock)
+    boot.summit = Summit(boot.catalog, store, boot.clock, boot.settings.admins)
     sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate))
     boot.notifier = Notifier(boot.catalog, store, sender, boot.clock)
     app.bot_data[handlers.SUMMIT] = boot.summit

@@ -37,7 +37,8 @@ def chat_of(update: Update) -> Chat:
     chat = update.effective_chat
     if chat is None:
         raise ValueError("update without a chat")
-    return Chat(chat.id, chat.type, chat.title or chat.full_name)
+    user = update.effective_user
+    return Chat(chat.id, chat.type, chat.title or chat.full_name, user.id if user is not None else None)
 
 
 def message_of(update: Update) -> Message:
@@ -85,11 +86,22 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(summit_of(context).next_html())
+    await message_of(update).reply_html(await summit_of(context).next_html(chat_of(update)))
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(summit_of(context).events_html())
+    await message_of(update).reply_html(await summit_of(context).events_html(chat_of(update)))
+
+
+async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/timezone <city or zone>: exact times are then also shown in the chat's own zone."""
+    text = await summit_of(context).set_timezone(chat_of(update), " ".join(context.args or []))
+    await message_of(update).reply_text(text)
+
+
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/stats, for the operators listed in SUMMITBOT_ADMINS only."""
+    await message_of(update).reply_html(await summit_of(context).stats_html(chat_of(update)))
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -98,7 +110,8 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/event <id or name>: one event with its history."""
-    await message_of(update).reply_html(summit_of(context).event_html(" ".join(context.args or [])))
+    text = await summit_of(context).event_html(chat_of(update), " ".join(context.args or []))
+    await message_of(update).reply_html(text)
 
 
 BUTTONS = {"subscribe": subscribe, "unsubscribe": unsubscribe, "next": next_event, "events": events}
@@ -129,7 +142,7 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question in plain words, answered from the events file."""
     message = message_of(update)
     if _addressed_to_bot(message, context):
-        await message.reply_html(summit_of(context).answer_html(message.text or ""))
+        await message.reply_html(await summit_of(context).answer_html(chat_of(update), message.text or ""))
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -161,6 +174,8 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "events": events,
         "status": status,
         "event": event,
+        "timezone": timezone,
+        "stats": stats,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))

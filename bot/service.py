@@ -1,6 +1,7 @@
 """What a chat can ask of summitbot, independent of how it asked (Telegram or the terminal).
 
-Handlers call these and send back the text they return; all wording comes from ``bot.wording``.
+Handlers call these and send back the text they return; all wording comes from ``bot.wording``, and
+every time is shown in the chat's own zone when it has chosen one (``/timezone``).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import answers, timeline, wording
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
-from bot.matching import find_event
+from bot.matching import find_event, find_zone, suggest_zone
 from bot.store import Store
 
 
@@ -23,13 +24,15 @@ class Chat:
     id: int
     kind: str
     title: str | None = None
+    user_id: int | None = None
 
 
 class Summit:
-    def __init__(self, catalog: LiveCatalog, store: Store, clock: Clock) -> None:
+    def __init__(self, catalog: LiveCatalog, store: Store, clock: Clock, admins: frozenset[int]) -> None:
         self.catalog = catalog
         self.store = store
         self.clock = clock
+        self.admins = admins
 
     async def subscribe(self, chat: Chat) -> str:
         added = await self.store.subscribe(chat.id, chat.kind, chat.title, self.clock.now())
@@ -42,26 +45,56 @@ class Summit:
     async def is_subscribed(self, chat: Chat) -> bool:
         return await self.store.is_subscribed(chat.id)
 
-    def next_html(self, reader_zone: ZoneInfo | None = None) -> str:
-        now = self.clock.now()
-        return wording.next_html(timeline.next_up(self.catalog.current, now), now, reader_zone)
+    async def zone_of(self, chat: Chat) -> ZoneInfo | None:
+        name = await self.store.timezone_of(chat.id)
+        return ZoneInfo(name) if name else None
 
-    def answer_html(self, question: str, reader_zone: ZoneInfo | None = None) -> str:
-        return answers.answer(self.catalog.current, self.clock.now(), question, reader_zone)
+    async def set_timezone(self, chat: Chat, query: str) -> str:
+        """``/timezone Europe/Berlin`` or ``/timezone berlin``; ``/timezone off`` goes back to event zones."""
+        query = query.strip()
+        if not query:
+            return wording.timezone_now(await self.zone_of(chat), self.clock.now())
+        if query.lower() in wording.TIMEZONE_OFF_WORDS:
+            await self.store.set_timezone(chat.id, chat.kind, None)
+            return wording.timezone_now(None, self.clock.now())
+        zone = find_zone(query)
+        if zone is None:
+            return wording.timezone_unknown(query, suggest_zone(query))
+        await self.store.set_timezone(chat.id, chat.kind, zone.key)
+        return wording.timezone_now(zone, self.clock.now())
+
+    async def next_html(self, chat: Chat) -> str:
+        now = self.clock.now()
+        return wording.next_html(timeline.next_up(self.catalog.current, now), now, await self.zone_of(chat))
+
+    async def answer_html(self, chat: Chat, question: str) -> str:
+        return answers.answer(self.catalog.current, self.clock.now(), question, await self.zone_of(chat))
 
     def status_html(self) -> str:
         return wording.status_html(timeline.upcoming(self.catalog.current, self.clock.now()))
 
-    def event_html(self, query: str, reader_zone: ZoneInfo | None = None) -> str:
+    async def event_html(self, chat: Chat, query: str) -> str:
         catalog = self.catalog.current
         event = catalog.get(query.strip().lower()) or find_event(catalog, query)
         if event is None:
             suggestions = timeline.upcoming(catalog, self.clock.now())[:3]
             return escape(wording.event_not_found(query.strip(), suggestions))
-        return wording.event_detail_html(event, self.clock.now(), reader_zone)
+        return wording.event_detail_html(event, self.clock.now(), await self.zone_of(chat))
 
-    def events_html(self, reader_zone: ZoneInfo | None = None) -> str:
+    async def events_html(self, chat: Chat) -> str:
         now, catalog = self.clock.now(), self.catalog.current
         return wording.events_html(
-            timeline.upcoming(catalog, now), timeline.recent(catalog, now), now, reader_zone
+            timeline.upcoming(catalog, now), timeline.recent(catalog, now), now, await self.zone_of(chat)
+        )
+
+    async def stats_html(self, chat: Chat) -> str:
+        """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
+        if chat.user_id not in self.admins:
+            return wording.ADMINS_ONLY
+        catalog = self.catalog.current
+        return wording.stats_html(
+            subscribers=await self.store.count_subscribers(),
+            outbox=await self.store.counts(),
+            events=len(catalog.events),
+            upcoming=len(timeline.upcoming(catalog, self.clock.now())),
         )

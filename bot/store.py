@@ -210,11 +210,19 @@ class Store:
             count = await session.scalar(select(func.count()).where(ChatRow.subscribed.is_(True)))
             return int(count or 0)
 
-    async def set_timezone(self, chat_id: int, zone: str | None) -> None:
+    async def set_timezone(self, chat_id: int, kind: str, zone: str | None) -> None:
+        """A chat may choose its zone before (or without) subscribing, so the row is made if need be."""
         async with self._session.begin() as session:
             row = await session.get(ChatRow, chat_id)
-            if row is not None:
-                row.timezone = zone
+            if row is None:
+                row = ChatRow(chat_id=chat_id, kind=kind, subscribed=False)
+                session.add(row)
+            row.timezone = zone
+
+    async def timezone_of(self, chat_id: int) -> str | None:
+        async with self._session() as session:
+            row = await session.get(ChatRow, chat_id)
+            return row.timezone if row is not None else None
 
     async def migrate_chat(self, old_id: int, new_id: int, now: datetime) -> None:
         """A group became a supergroup: its subscription and its owed messages move to the new id."""

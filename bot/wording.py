@@ -316,6 +316,7 @@ HELP_HTML = (
     "/event &lt;name&gt; – one event and its history\n"
     "/subscribe – reminders before each event and notes when something changes\n"
     "/unsubscribe – stop them\n"
+    "/timezone &lt;city or zone&gt; – show exact times in your zone\n"
     "/help – this message\n\n"
     "You can also ask in plain words, for example “is Putin's visit confirmed?”"
 )
@@ -328,6 +329,39 @@ UNSUBSCRIBED = "Unsubscribed. You will get no more reminders; /subscribe brings 
 NOT_SUBSCRIBED = "You were not subscribed. /subscribe starts reminders."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 NOT_TEXT = "I can only read text. Try /next or /help."
+TIMEZONE_OFF_WORDS = ("off", "reset", "none", "event")
+ADMINS_ONLY = "That command is for the bot's operators."
+
+
+def timezone_now(zone: ZoneInfo | None, now: datetime) -> str:
+    if zone is None:
+        return (
+            "Times are shown in each event's own zone. Send /timezone followed by your city or zone "
+            "(for example /timezone Berlin or /timezone Asia/Kolkata) to see exact times in yours."
+        )
+    return (
+        f"Times will also be shown in {zone.key} (now {short_moment_text(now, zone)}). "
+        "/timezone off goes back to each event's own zone."
+    )
+
+
+def timezone_unknown(query: str, suggestion: str | None) -> str:
+    head = f"I don't know the time zone “{query}”."
+    if suggestion is not None:
+        return f"{head} Did you mean /timezone {suggestion}?"
+    return f"{head} Try a city or an IANA name, e.g. /timezone Europe/Moscow."
+
+
+def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: int) -> str:
+    sent, pending, failed = (outbox.get(k, 0) for k in ("sent", "pending", "failed"))
+    return (
+        "<b>summitbot statistics</b>\n"
+        f"Subscribed chats: {subscribers}\n"
+        f"Events: {events} ({upcoming} upcoming)\n"
+        f"Messages sent: {sent}; waiting: {pending}; failed: {failed}; skipped: {outbox.get('skipped', 0)}"
+    )
+
+
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BUTTON_SUBSCRIBE = "🔔 Subscribe"
 BUTTON_UNSUBSCRIBE = "🔕 Unsubscribe"
@@ -358,6 +392,7 @@ COMMANDS = (
     ("status", "Who has confirmed what, with sources"),
     ("event", "One event and its history: /event summit"),
     ("subscribe", "Reminders before each event"),
+    ("timezone", "Show times in your zone: /timezone Berlin"),
     ("unsubscribe", "Stop reminders"),
     ("help", "What this bot can do"),
 )

@@ -28,7 +28,7 @@ async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_
         assert reply.startswith("Welcome to summitbot.")
         assert ("🔔 Subscribe", "subscribe") in bot.api.sent_to(ALICE)[-1].buttons
         menu = [c["command"] for c in bot.api.my_commands()]
-        assert menu == ["next", "events", "status", "event", "subscribe", "unsubscribe", "help"]
+        assert menu == ["next", "events", "status", "event", "subscribe", "timezone", "unsubscribe", "help"]
 
 
 async def test_next_on_the_seed_day_shows_the_summit_date_status_and_source(bot: Harness) -> None:
@@ -232,3 +232,41 @@ async def test_in_a_group_the_bot_answers_when_mentioned_or_replied_to_and_ignor
         assert mentioned.startswith("23rd India–Russia annual summit: 5–6 December 2025")
         (replied,) = await bot.ask(GROUP, "and is it confirmed?", chat_type="group", reply_to_bot=True)
         assert "Unconfirmed by either government" in replied
+
+
+async def test_a_chat_sees_exact_times_in_the_zone_it_chose(bot: Harness) -> None:
+    text = bot.settings.events.read_text().replace(
+        "when: {from: 2025-12-05, to: 2025-12-06}", 'when: {at: "2025-12-05T11:00"}'
+    )
+    bot.settings.events.write_text(text)
+    async with bot.running():
+        (before,) = await bot.ask(ALICE, "/next")
+        (chosen,) = await bot.ask(ALICE, "/timezone berlin")
+        (after,) = await bot.ask(ALICE, "/next")
+        (unknown,) = await bot.ask(ALICE, "/timezone Atlantis")
+        (typo,) = await bot.ask(ALICE, "/timezone Berlni")
+        (off,) = await bot.ask(ALICE, "/timezone off")
+        (again,) = await bot.ask(ALICE, "/next")
+    assert "Friday 5 December 2025, 11:00 IST" in before
+    assert "your time" not in before
+    assert chosen.startswith("Times will also be shown in Europe/Berlin (now 2025-10-01 05:30 CEST)")
+    assert "Friday 5 December 2025, 11:00 IST (2025-12-05 06:30 CET your time)" in after
+    assert unknown == "I don't know the time zone “Atlantis”. Did you mean /timezone Canada/Atlantic?"
+    assert typo == "I don't know the time zone “Berlni”. Did you mean /timezone Europe/Berlin?"
+    assert off.startswith("Times are shown in each event's own zone.")
+    assert again == before
+
+
+async def test_statistics_are_for_the_operators_only(bot: Harness) -> None:
+    bot.settings = bot.settings.model_copy(update={"admins": frozenset({ALICE})})
+    async with bot.running():
+        await bot.ask(BOB, "/subscribe")
+        (refused,) = await bot.ask(BOB, "/stats")
+        (stats,) = await bot.ask(ALICE, "/stats")
+    assert refused == "That command is for the bot's operators."
+    assert stats.splitlines() == [
+        "summitbot statistics",
+        "Subscribed chats: 1",
+        "Events: 7 (4 upcoming)",
+        "Messages sent: 0; waiting: 0; failed: 0; skipped: 0",
+    ]
