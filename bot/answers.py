@@ -373,7 +373,7 @@ def _period_answer(
 def answer(catalog: Catalog, now: datetime, question: str, reader_zone: ZoneInfo | None = None) -> str:
     """Telegram HTML answering ``question`` from ``catalog`` as of ``now``; never longer than a message."""
     html = _answer(catalog, now, question, reader_zone)
-    return html if len(html) <= wording.ANSWER_LIMIT else wording.ANSWER_TOO_LONG_HTML
+    return html if len(html) <= wording.MESSAGE_LIMIT else wording.ANSWER_TOO_LONG_HTML
 
 
 def _answer(catalog: Catalog, now: datetime, question: str, zone: ZoneInfo | None) -> str:

@@ -47,19 +47,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def plan_text(catalog: Catalog, now: datetime) -> str:
+    """The operator's plan report for ``catalog`` as of ``now``: what ``summitbot plan`` prints."""
+    return wording.plan_report(
+        upcoming=timeline.upcoming(catalog, now),
+        next_up=timeline.next_up(catalog, now),
+        recent=timeline.recent(catalog, now),
+        alerts=alerts.pending(alerts.plan(catalog), now),
+        now=now,
+        zone=catalog.zone,
+    )
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     catalog = load_events(args.events)
-    now = _now(args.as_of, catalog)
-    print(
-        wording.plan_report(
-            upcoming=timeline.upcoming(catalog, now),
-            next_up=timeline.next_up(catalog, now),
-            recent=timeline.recent(catalog, now),
-            alerts=alerts.pending(alerts.plan(catalog), now),
-            now=now,
-            zone=catalog.zone,
-        )
-    )
+    print(plan_text(catalog, _now(args.as_of, catalog)))
     return 0
 
 

@@ -155,6 +155,23 @@ def source_text(source: Source) -> str:
 
 # ---------------------------------------------------------------- Telegram messages (HTML)
 
+MESSAGE_LIMIT = 4096
+MORE_LINES = "…and more than fit in one message."
+
+
+def fit_message(
+    lines: Sequence[str], more: Sequence[str] = (), foot: str = "", more_note: str = MORE_LINES
+) -> str:
+    """``lines`` always; then as many of ``more`` as fit in one Telegram message beside ``foot``."""
+    room = MESSAGE_LIMIT - len(foot) - len(more_note) - 2
+    text = "\n".join(lines)
+    for line in more:
+        if len(text) + 1 + len(line) > room:
+            text += "\n" + more_note
+            break
+        text += "\n" + line
+    return f"{text}\n{foot}" if foot else text
+
 
 def event_card_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
     lines = [
@@ -191,12 +208,11 @@ def _line_html(event: Event, now: datetime, reader_zone: ZoneInfo | None) -> str
 def events_html(
     upcoming: Sequence[Event], recent: Sequence[Event], now: datetime, reader_zone: ZoneInfo | None = None
 ) -> str:
-    parts = ["<b>Upcoming</b>"]
-    parts += [_line_html(e, now, reader_zone) for e in upcoming] or ["Nothing scheduled."]
+    parts = [_line_html(e, now, reader_zone) for e in upcoming] or ["Nothing scheduled."]
     if recent:
         parts += ["", "<b>Recent</b>"]
         parts += [_line_html(e, now, reader_zone) for e in recent]
-    return "\n".join(parts)
+    return fit_message(["<b>Upcoming</b>"], parts)
 
 
 def alert_html(alert: PlannedAlert, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
@@ -268,13 +284,12 @@ def status_html(events: Sequence[Event]) -> str:
     """/status: every upcoming event's status note with its source and date."""
     if not events:
         return "No upcoming events in the calendar right now."
-    parts = ["<b>Status of upcoming events</b>"]
-    for event in events:
-        parts.append(
-            f"• <b>{escape(event.title)}</b>: {escape(status_note(event))}\n"
-            f"  <i>{escape(source_text(event.status_source))}</i>"
-        )
-    return "\n".join(parts)
+    parts = [
+        f"• <b>{escape(event.title)}</b>: {escape(status_note(event))}\n"
+        f"  <i>{escape(source_text(event.status_source))}</i>"
+        for event in events
+    ]
+    return fit_message(["<b>Status of upcoming events</b>"], parts)
 
 
 def _history_line(item: HistoryItem) -> str:
@@ -288,12 +303,11 @@ def _history_line(item: HistoryItem) -> str:
 
 def event_detail_html(event: Event, now: datetime, reader_zone: ZoneInfo | None = None) -> str:
     """/event: one event's card and its dated history, newest first."""
-    text = event_card_html(event, now, reader_zone)
-    if event.history:
-        text += "\n\n<b>History</b>\n" + "\n".join(
-            escape(_history_line(h)) for h in sorted(event.history, key=lambda h: h.on, reverse=True)
-        )
-    return text
+    card = event_card_html(event, now, reader_zone)
+    if not event.history:
+        return card
+    history = [escape(_history_line(h)) for h in sorted(event.history, key=lambda h: h.on, reverse=True)]
+    return fit_message([card, "", "<b>History</b>"], history)
 
 
 def event_not_found(query: str, suggestions: Sequence[Event]) -> str:
@@ -443,7 +457,6 @@ def plan_report(
 # that an answer always fits in one Telegram message.
 
 
-ANSWER_LIMIT = 4096
 ANSWER_COMMANDS = "Try /next for the next event, /events for the calendar, or /help."
 ANSWER_PROMPT_HTML = (
     "Ask me about the events I follow, for example “when is the summit?” or “is Putin's visit "
@@ -472,16 +485,7 @@ def _sources_html(sources: Sequence[Source]) -> str:
 
 
 def _answer_html(lines: Sequence[str], sources: Sequence[Source], more: Sequence[str] = ()) -> str:
-    """``lines`` always; then as many of ``more`` as leave room for the sources, which are never cut."""
-    foot = _sources_html(sources)
-    room = ANSWER_LIMIT - len(foot) - len(ANSWER_MORE) - 2
-    text = "\n".join(lines)
-    for line in more:
-        if len(text) + 1 + len(line) > room:
-            text += "\n" + ANSWER_MORE
-            break
-        text += "\n" + line
-    return f"{text}\n{foot}" if foot else text
+    return fit_message(lines, more, _sources_html(sources), ANSWER_MORE)
 
 
 def _title_html(event: Event) -> str:

@@ -1,4 +1,7 @@
-"""Shared fixtures: a manual clock, a copy of the seed events file, and the bot against the fake Bot API."""
+"""Shared fixtures: a manual clock, a copy of the seed events file, and the bot against the fake Bot API.
+
+Also the helpers the model tests share: zones, and catalogs built from a few event dicts.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 
 from bot.bootstrap import App, boot_of, build_application, running
 from bot.clock import ManualClock
+from bot.events import Catalog, Event, parse_events
 from bot.settings import Settings, load_settings
 from bot.store import Store
 from tests.fakebotapi import TOKEN, FakeBotApiServer, fake_bot_api
@@ -25,6 +30,43 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "config" / "events.yaml"
 IST = ZoneInfo("Asia/Kolkata")
 SEED_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
+
+
+# ---------------------------------------------------------------- events files built in tests
+
+BERLIN = ZoneInfo("Europe/Berlin")
+LONDON = ZoneInfo("Europe/London")
+NEW_YORK = ZoneInfo("America/New_York")
+
+GOVERNMENTS = {"india": {"name": "India"}, "russia": {"name": "Russia"}, "china": {"name": "China"}}
+SOURCES = {"report": {"title": "A report", "by": "A newspaper", "date": "2025-10-01"}}
+
+
+def build(*events: dict[str, Any], timezone: str = "Asia/Kolkata", **top: Any) -> Catalog:
+    """A catalog from a few event dicts, through the same YAML parser the operator's file goes through.
+
+    The file is in ``timezone`` and defines GOVERNMENTS and SOURCES (``top`` adds or replaces top-level
+    keys). Each event gets the title "Event <id>", a status and a source unless it gives its own.
+    """
+    data: dict[str, Any] = {
+        "timezone": timezone,
+        "governments": GOVERNMENTS,
+        "sources": SOURCES,
+        **top,
+        "events": [
+            {"title": f"Event {e['id']}", "status": {"source": "report"}, "source": "report", **e}
+            for e in events
+        ],
+    }
+    return parse_events(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "test.yaml")
+
+
+def one(when: dict[str, Any], *, file_timezone: str = "Asia/Kolkata", **fields: Any) -> Event:
+    """The single event "e" with the given ``when`` and other fields, in a file in ``file_timezone``.
+
+    ``timezone=`` among the fields is the event's own zone.
+    """
+    return build({"id": "e", "when": when, **fields}, timezone=file_timezone).events[0]
 
 
 class Harness:

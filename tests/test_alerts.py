@@ -3,42 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from bot import alerts, wording
 from bot.alerts import AlertKind, PlannedAlert
-from bot.events import Catalog, Event, format_lead, load_events, parse_events
-
-SEED = Path(__file__).resolve().parent.parent / "config" / "events.yaml"
-IST = ZoneInfo("Asia/Kolkata")
-BERLIN = ZoneInfo("Europe/Berlin")
-REPORT_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
-
-SOURCES = {"report": {"title": "A report", "by": "A newspaper", "date": "2025-10-01"}}
-
-
-def build(*events: dict[str, Any], **top: Any) -> Catalog:
-    """A catalog (file zone Asia/Kolkata) from a few event dicts, each given a title, status and source."""
-    data: dict[str, Any] = {
-        "timezone": "Asia/Kolkata",
-        "governments": {"india": {"name": "India"}, "russia": {"name": "Russia"}},
-        "sources": SOURCES,
-        **top,
-        "events": [
-            {"title": f"Event {e['id']}", "status": {"source": "report"}, "source": "report", **e}
-            for e in events
-        ],
-    }
-    return parse_events(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "test.yaml")
-
-
-def one(when: dict[str, Any], **fields: Any) -> Event:
-    return build({"id": "e", "when": when, **fields}).events[0]
+from bot.events import Catalog, format_lead, load_events, parse_events
+from tests.conftest import BERLIN, IST, SEED, SEED_DAY, one
 
 
 def rows(planned: list[PlannedAlert]) -> list[tuple[str, str, str | None, str]]:
@@ -229,7 +200,7 @@ def test_pending_alerts_are_those_still_ahead(seed_plan: list[PlannedAlert]) -> 
 
 
 def test_next_moment_is_the_first_alert_strictly_after_now(seed_plan: list[PlannedAlert]) -> None:
-    assert alerts.next_moment(seed_plan, REPORT_DAY) == datetime(2025, 10, 2, 9, 0, tzinfo=IST)
+    assert alerts.next_moment(seed_plan, SEED_DAY) == datetime(2025, 10, 2, 9, 0, tzinfo=IST)
     at_window_note = datetime(2025, 10, 2, 9, 0, tzinfo=IST)
     assert alerts.next_moment(seed_plan, at_window_note) == datetime(2025, 11, 1, 9, 0, tzinfo=IST)
     assert alerts.next_moment(seed_plan, datetime(2025, 12, 5, 8, 0, tzinfo=IST)) is None

@@ -292,7 +292,7 @@ def test_the_question_set_covers_what_it_promises() -> None:
 def test_every_answer_fits_one_message_and_cites_the_source_of_what_it_states(seed: Catalog) -> None:
     for row in QUESTIONS:
         html = ask(seed, row.question, row.as_of)
-        assert len(html) <= wording.ANSWER_LIMIT, row.question
+        assert len(html) <= wording.MESSAGE_LIMIT, row.question
         text = plain(html)
         if "$" in text or re.search(r"\b(?:19|20)\d\d\b", text):
             assert SOURCE in text, (row.question, text)
@@ -397,5 +397,5 @@ def test_huge_titles_and_notes_still_give_one_valid_message() -> None:
         "who will win the world cup?",
     ]:
         html = answers.answer(catalog, datetime.fromisoformat(SEED_DAY), question)
-        assert len(html) <= wording.ANSWER_LIMIT, question
+        assert len(html) <= wording.MESSAGE_LIMIT, question
         plain(html)

@@ -3,50 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
 from bot import alerts, timeline, wording
 from bot.alerts import AlertKind
-from bot.events import Catalog, Event, EventsFileError, load_events, parse_events, parse_lead
+from bot.events import Catalog, Event, EventsFileError, load_events, parse_lead
 from bot.timeline import Phase, countdown
-
-SEED = Path(__file__).resolve().parent.parent / "config" / "events.yaml"
-IST = ZoneInfo("Asia/Kolkata")
-LONDON = ZoneInfo("Europe/London")
-BERLIN = ZoneInfo("Europe/Berlin")
-NEW_YORK = ZoneInfo("America/New_York")
-
-GOVERNMENTS = {"india": {"name": "India"}, "russia": {"name": "Russia"}, "china": {"name": "China"}}
-SOURCES = {"report": {"title": "A report", "by": "A newspaper", "date": "2025-10-01"}}
-
-
-def build(*events: dict[str, Any], timezone: str = "Asia/Kolkata", **top: Any) -> Catalog:
-    """A catalog from a few event dicts, through the same YAML parser the operator's file goes through.
-
-    Each event gets a title, a status and a source unless it gives its own.
-    """
-    data: dict[str, Any] = {
-        "timezone": timezone,
-        "governments": GOVERNMENTS,
-        "sources": SOURCES,
-        **top,
-        "events": [
-            {"title": f"Event {e['id']}", "status": {"source": "report"}, "source": "report", **e}
-            for e in events
-        ],
-    }
-    return parse_events(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "test.yaml")
-
-
-def one(when: dict[str, Any], **fields: Any) -> Event:
-    """A single event with the given ``when`` (and any other fields), in Asia/Kolkata by default."""
-    timezone = fields.pop("file_timezone", "Asia/Kolkata")
-    return build({"id": "e", "when": when, **fields}, timezone=timezone).events[0]
+from tests.conftest import BERLIN, IST, LONDON, NEW_YORK, SEED, SEED_DAY, one
 
 
 def moment(text: str, zone: ZoneInfo = IST) -> datetime:
@@ -251,13 +216,11 @@ def test_three_governments_all_confirming_is_confirmed_by_all_governments() -> N
 
 # ---------------------------------------------------------------- the seed file, day by day
 
-REPORT_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
-
 
 def test_on_the_report_day_the_upcoming_events_are_commission_lavrov_summit_then_rt_launch(
     seed: Catalog,
 ) -> None:
-    assert [e.id for e in timeline.upcoming(seed, REPORT_DAY)] == [
+    assert [e.id for e in timeline.upcoming(seed, SEED_DAY)] == [
         "military-commission-2025",
         "lavrov-visit-2025",
         "summit-2025",
@@ -268,14 +231,14 @@ def test_on_the_report_day_the_upcoming_events_are_commission_lavrov_summit_then
 def test_on_the_report_day_the_summit_is_next_with_the_undated_commission_and_lavrov_maybe_before(
     seed: Catalog,
 ) -> None:
-    up = timeline.next_up(seed, REPORT_DAY)
+    up = timeline.next_up(seed, SEED_DAY)
     assert up is not None
     assert up.event.id == "summit-2025"
     assert [e.id for e in up.maybe_before] == ["military-commission-2025", "lavrov-visit-2025"]
 
 
 def test_on_the_report_day_the_next_message_shows_the_summit_and_what_may_come_first(seed: Catalog) -> None:
-    text = wording.next_html(timeline.next_up(seed, REPORT_DAY), REPORT_DAY)
+    text = wording.next_html(timeline.next_up(seed, SEED_DAY), SEED_DAY)
     assert text.startswith("<b>Next:</b> <b>23rd India–Russia annual summit</b>\n🗓 5–6 December 2025\n")
     assert "⏳ in 65 days" in text
     assert "ℹ️ Unconfirmed by either government" in text
@@ -290,7 +253,7 @@ def test_on_the_report_day_the_next_message_shows_the_summit_and_what_may_come_f
 
 
 def test_on_the_report_day_recent_lists_the_held_meetings_latest_first(seed: Catalog) -> None:
-    assert [e.id for e in timeline.recent(seed, REPORT_DAY)] == [
+    assert [e.id for e in timeline.recent(seed, SEED_DAY)] == [
         "sco-meeting-2025",
         "summit-2024",
         "putin-visit-2021",

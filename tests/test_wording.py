@@ -5,50 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import yaml
 
-from bot import alerts, cli, timeline, wording
-from bot.events import Catalog, Event, EventsFileError, load_events, parse_events
-
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "config" / "events.yaml"
-IST = ZoneInfo("Asia/Kolkata")
-REPORT_DAY = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
-
-SOURCES = {"report": {"title": "A report", "by": "A newspaper", "date": "2025-10-01"}}
-
-
-def one(when: dict[str, Any], **fields: Any) -> Event:
-    """One event (file zone Asia/Kolkata) with a default title, status and source."""
-    data = {
-        "timezone": "Asia/Kolkata",
-        "governments": {"india": {"name": "India"}, "russia": {"name": "Russia"}},
-        "sources": SOURCES,
-        "events": [
-            {"id": "e", "title": "Event e", "status": {"source": "report"}, "source": "report"}
-            | {"when": when, **fields}
-        ],
-    }
-    return parse_events(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "test.yaml").events[0]
+from bot import cli, wording
+from bot.events import Catalog, EventsFileError, load_events
+from tests.conftest import BERLIN, IST, ROOT, SEED, SEED_DAY, one
 
 
 @pytest.fixture(scope="module")
 def seed() -> Catalog:
     return load_events(SEED)
-
-
-def report(catalog: Catalog, now: datetime) -> str:
-    return wording.plan_report(
-        upcoming=timeline.upcoming(catalog, now),
-        next_up=timeline.next_up(catalog, now),
-        recent=timeline.recent(catalog, now),
-        alerts=alerts.pending(alerts.plan(catalog), now),
-        now=now,
-        zone=catalog.zone,
-    )
 
 
 def block(text: str, header: str) -> list[str]:
@@ -67,11 +34,11 @@ def block(text: str, header: str) -> list[str]:
 
 
 def test_the_plan_report_opens_with_the_moment_it_describes_in_the_files_zone(seed: Catalog) -> None:
-    assert report(seed, REPORT_DAY).splitlines()[0] == "As of Wednesday 1 October 2025, 09:00 IST"
+    assert cli.plan_text(seed, SEED_DAY).splitlines()[0] == "As of Wednesday 1 October 2025, 09:00 IST"
 
 
 def test_the_plan_report_shows_the_summit_unconfirmed_in_65_days_and_marked_next(seed: Catalog) -> None:
-    summit = block(report(seed, REPORT_DAY), "  3. ")
+    summit = block(cli.plan_text(seed, SEED_DAY), "  3. ")
     assert summit == [
         "  3. 23rd India–Russia annual summit [summit-2025]  <- next dated event",
         "     when:   5–6 December 2025 (Asia/Kolkata)",
@@ -84,12 +51,12 @@ def test_the_plan_report_shows_the_summit_unconfirmed_in_65_days_and_marked_next
 
 
 def test_the_plan_report_marks_only_the_summit_as_next(seed: Catalog) -> None:
-    text = report(seed, REPORT_DAY)
+    text = cli.plan_text(seed, SEED_DAY)
     assert text.count("<- next dated event") == 1
 
 
 def test_the_plan_report_lists_the_undated_events_with_honest_countdowns(seed: Catalog) -> None:
-    text = report(seed, REPORT_DAY)
+    text = cli.plan_text(seed, SEED_DAY)
     commission = block(text, "  1. ")
     lavrov = block(text, "  2. ")
     rt = block(text, "  4. ")
@@ -106,7 +73,7 @@ def test_the_plan_report_lists_the_undated_events_with_honest_countdowns(seed: C
 
 
 def test_the_plan_report_lists_held_events_under_recent(seed: Catalog) -> None:
-    text = report(seed, REPORT_DAY)
+    text = cli.plan_text(seed, SEED_DAY)
     assert (
         "Recent:\n"
         "  - Modi and Putin met on the sidelines of the SCO Summit [sco-meeting-2025]: "
@@ -117,7 +84,7 @@ def test_the_plan_report_lists_held_events_under_recent(seed: Catalog) -> None:
 
 
 def test_the_plan_report_ends_with_the_alert_schedule(seed: Catalog) -> None:
-    text = report(seed, REPORT_DAY)
+    text = cli.plan_text(seed, SEED_DAY)
     assert text.endswith(
         "Alert schedule (5 alerts still to come):\n"
         "  2025-10-02 09:00 IST  military-commission-2025  window note\n"
@@ -129,7 +96,7 @@ def test_the_plan_report_ends_with_the_alert_schedule(seed: Catalog) -> None:
 
 
 def test_the_plan_report_after_everything_says_none_for_upcoming_and_alerts(seed: Catalog) -> None:
-    text = report(seed, datetime(2026, 1, 1, 9, 0, tzinfo=IST))
+    text = cli.plan_text(seed, datetime(2026, 1, 1, 9, 0, tzinfo=IST))
     assert "Upcoming events:\n  none\n" in text
     assert text.endswith("Alert schedule (0 alerts still to come):\n  none")
     assert "<- next dated event" not in text
@@ -140,7 +107,7 @@ def test_the_plan_report_after_everything_says_none_for_upcoming_and_alerts(seed
 
 def test_an_event_card_escapes_a_script_tag_in_its_note() -> None:
     event = one({"date": "2025-12-05"}, note="<script>alert('x')</script> & more")
-    card = wording.event_card_html(event, REPORT_DAY)
+    card = wording.event_card_html(event, SEED_DAY)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; more" in card
     assert "<script>" not in card
 
@@ -148,7 +115,7 @@ def test_an_event_card_escapes_a_script_tag_in_its_note() -> None:
 def test_the_summit_card_on_the_report_day_reads_top_to_bottom(seed: Catalog) -> None:
     summit = seed.get("summit-2025")
     assert summit is not None
-    lines = wording.event_card_html(summit, REPORT_DAY).splitlines()
+    lines = wording.event_card_html(summit, SEED_DAY).splitlines()
     assert lines[:5] == [
         "<b>23rd India–Russia annual summit</b>",
         "🗓 5–6 December 2025",
@@ -164,7 +131,7 @@ def test_the_summit_card_on_the_report_day_reads_top_to_bottom(seed: Catalog) ->
 
 
 def test_an_event_card_without_a_place_says_place_not_announced() -> None:
-    card = wording.event_card_html(one({"month": "2025-11"}), REPORT_DAY)
+    card = wording.event_card_html(one({"month": "2025-11"}), SEED_DAY)
     assert "📍 Place not announced" in card
     assert "🗓 November 2025 (no day announced)" in card
 
@@ -241,9 +208,8 @@ def test_a_window_whose_two_ends_are_the_same_day_does_not_read_between_one_date
 
 
 def test_only_an_exact_time_is_repeated_in_the_readers_zone() -> None:
-    berlin = ZoneInfo("Europe/Berlin")
-    assert wording.when_text(one({"date": "2025-12-05"}), berlin) == "5 December 2025"
-    assert wording.when_text(one({"at": "2025-12-05T10:30"}), berlin) == (
+    assert wording.when_text(one({"date": "2025-12-05"}), BERLIN) == "5 December 2025"
+    assert wording.when_text(one({"at": "2025-12-05T10:30"}), BERLIN) == (
         "Friday 5 December 2025, 10:30 IST (2025-12-05 06:00 CET your time)"
     )
 
@@ -268,7 +234,7 @@ def test_summitbot_plan_as_of_the_report_day_prints_the_report_and_exits_0(
     assert "  3. 23rd India–Russia annual summit [summit-2025]  <- next dated event\n" in out
     assert "     count:  in 65 days\n" in out
     assert "     status: Unconfirmed by either government\n" in out
-    assert out == report(seed, REPORT_DAY) + "\n"
+    assert out == cli.plan_text(seed, SEED_DAY) + "\n"
 
 
 @pytest.mark.usefixtures("in_repo")
