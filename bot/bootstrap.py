@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.request import BaseRequest
 
@@ -183,7 +184,23 @@ def run(events: Path | None, as_of: str | None) -> int:
 
         setup_logging(None, logging.WARNING)
         return asyncio.run(chat(settings, clock))
-    setup_logging(settings.token.get_secret_value())
+    secret = settings.token.get_secret_value()
+    setup_logging(secret)
     app = build_application(settings, clock)
+    try:
+        asyncio.run(_introduce(app))
+    except InvalidToken:
+        raise UsageError(
+            f"TELEGRAM_BOT_TOKEN: the Bot API server at {settings.api_url} rejected it"
+        ) from None
+    except NetworkError as exc:
+        reason = str(exc).replace(secret, "<token>")
+        raise UsageError(f"SUMMITBOT_API_URL: cannot reach {settings.api_url} ({reason})") from None
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _introduce(app: App) -> None:
+    """One getMe before polling, so a wrong token or address is one line, not a retry loop's traceback."""
+    async with app.bot:
+        pass

@@ -90,3 +90,23 @@ async def test_the_running_bot_never_logs_its_token(tmp_path: Path, fake_bot_api
     assert "Application started" in log
     assert TOKEN not in log
     assert TOKEN.split(":")[1] not in log
+
+
+async def test_a_token_the_server_rejects_stops_the_bot_with_one_line(
+    tmp_path: Path, fake_bot_api: FakeBotApiServer
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=SECRET, SUMMITBOT_API_URL=fake_bot_api.root),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        f"summitbot: TELEGRAM_BOT_TOKEN: the Bot API server at {fake_bot_api.root} rejected it"
+    ]
+    assert SECRET not in stdout.decode() + stderr.decode()
