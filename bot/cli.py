@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import alerts, timeline, wording
+from bot import alerts, ics, timeline, wording
 from bot.events import Catalog, EventsFileError, load_events
 
 DEFAULT_EVENTS = Path("config/events.yaml")
@@ -71,6 +71,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run(events=args.events, as_of=args.as_of)
 
 
+def cmd_ics(args: argparse.Namespace) -> int:
+    catalog = load_events(args.events)
+    text = ics.calendar(catalog, _now(args.as_of, catalog))
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8", newline="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="summitbot", description=__doc__.splitlines()[0] if __doc__ else None
@@ -88,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--events", type=Path, default=DEFAULT_EVENTS)
     plan.add_argument("--as-of", metavar="WHEN", help=as_of_help)
     plan.set_defaults(handler=cmd_plan)
+
+    feed = sub.add_parser("ics", help="write the events as an iCalendar feed (with alarms)")
+    feed.add_argument("--events", type=Path, default=DEFAULT_EVENTS)
+    feed.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
+    feed.add_argument("--as-of", metavar="WHEN", help=as_of_help)
+    feed.set_defaults(handler=cmd_ics)
 
     run = sub.add_parser("run", help="run the bot (the terminal chat when no TELEGRAM_BOT_TOKEN is set)")
     run.add_argument("--events", type=Path, default=None, help="events file (default: SUMMITBOT_EVENTS)")

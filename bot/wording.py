@@ -412,6 +412,24 @@ COMMANDS = (
 )
 
 
+# ---------------------------------------------------------------- the calendar feed (plain text)
+
+
+def ics_summary(event: Event) -> str:
+    """A calendar shows a month or a window as an all-day span; the title must not pretend otherwise."""
+    if event.when.precision in (Precision.MONTH, Precision.WINDOW):
+        return f"Expected: {event.title}"
+    return event.title
+
+
+def ics_description(event: Event) -> str:
+    lines = [f"Date: {when_text(event)}", status_note(event)]
+    if event.note:
+        lines.append(event.note)
+    lines.append(f"Source: {source_text(event.status_source)}")
+    return "\n".join(lines)
+
+
 # ---------------------------------------------------------------- the operator's CLI (plain text)
 
 
