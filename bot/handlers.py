@@ -99,6 +99,12 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message_of(update).reply_text(text)
 
 
+async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/reminders [lead times]: which of the planned reminders this chat gets."""
+    text = await summit_of(context).set_reminders(chat_of(update), list(context.args or []))
+    await message_of(update).reply_text(text)
+
+
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/stats, for the operators listed in SUMMITBOT_ADMINS only."""
     await message_of(update).reply_html(await summit_of(context).stats_html(chat_of(update)))
@@ -175,6 +181,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "status": status,
         "event": event,
         "timezone": timezone,
+        "reminders": reminders,
         "stats": stats,
     }
     for name, callback in commands.items():

@@ -22,12 +22,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import alerts, wording
-from bot.alerts import PlannedAlert
+from bot.alerts import AlertKind, PlannedAlert
 from bot.catalog import LiveCatalog
 from bot.changes import ChangeItem, ChangeKind, Snapshot, change_key, diff
 from bot.clock import Clock
 from bot.delivery import DrainReport, Sender
-from bot.events import Catalog, Event
+from bot.events import Catalog, Event, format_lead, parse_lead
 from bot.store import DeliveryState, NewDelivery, Store, Subscriber
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,21 @@ def owed_deliveries(
     return rows
 
 
+def wanted(alert: PlannedAlert, chosen: tuple[str, ...] | None) -> bool:
+    """Whether a chat that chose these lead times (``/reminders``) wants this alert.
+
+    Month and window notes are not lead times, so every chat gets them; the "today" note stands in
+    for the lead times shorter than a day, so it goes to chats that chose one of those.
+    """
+    if chosen is None:
+        return True
+    if alert.kind is AlertKind.LEAD:
+        return alert.lead is not None and format_lead(alert.lead) in chosen
+    if alert.kind is AlertKind.TODAY:
+        return any(parse_lead(lead) < timedelta(days=1) for lead in chosen)
+    return True
+
+
 def _owed(
     due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime
 ) -> Iterator[NewDelivery]:
@@ -63,7 +78,10 @@ def _owed(
     texts: dict[tuple[str, str | None], str] = {}
     for sub in subscribers:
         for group in by_event.values():
-            eligible = sorted((a for a in group if sub.subscribed_at <= a.moment), key=lambda a: a.moment)
+            eligible = sorted(
+                (a for a in group if sub.subscribed_at <= a.moment and wanted(a, sub.reminders)),
+                key=lambda a: a.moment,
+            )
             if not eligible:
                 continue
             *older, latest = eligible

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot import answers, timeline, wording
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
+from bot.events import format_lead, parse_lead
 from bot.matching import find_event, find_zone, suggest_zone
 from bot.store import Store
 
@@ -62,6 +63,22 @@ class Summit:
             return wording.timezone_unknown(query, suggest_zone(query))
         await self.store.set_timezone(chat.id, chat.kind, zone.key)
         return wording.timezone_now(zone, self.clock.now())
+
+    async def set_reminders(self, chat: Chat, args: list[str]) -> str:
+        """``/reminders 1d 2h`` keeps only those lead times; ``/reminders all`` brings back every one."""
+        defaults = sorted({lead for event in self.catalog.current for lead in event.reminders}, reverse=True)
+        if not args:
+            return wording.reminders_now(await self.store.reminders_of(chat.id), defaults)
+        if len(args) == 1 and args[0].lower() in wording.REMINDERS_ALL_WORDS:
+            await self.store.set_reminders(chat.id, chat.kind, None)
+            return wording.reminders_now(None, defaults)
+        try:
+            leads = sorted({parse_lead(arg.lower()) for arg in args}, reverse=True)
+        except ValueError:
+            return wording.reminders_invalid(defaults)
+        chosen = tuple(format_lead(lead) for lead in leads)
+        await self.store.set_reminders(chat.id, chat.kind, chosen)
+        return wording.reminders_now(chosen, defaults)
 
     async def next_html(self, chat: Chat) -> str:
         now = self.clock.now()

@@ -25,11 +25,13 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +68,7 @@ class ChatRow(Base):
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_reason: Mapped[str | None] = mapped_column(String(256))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    reminders: Mapped[str | None] = mapped_column(String(64))
     moved_to: Mapped[int | None] = mapped_column(BigInteger)
 
 
@@ -108,6 +111,8 @@ class Subscriber:
     kind: str
     subscribed_at: datetime
     timezone: str | None
+    reminders: tuple[str, ...] | None = None
+    """The lead times this chat chose (``/reminders``), or None for every lead time an event has."""
 
 
 @dataclass(frozen=True)
@@ -146,6 +151,17 @@ def _prepare_sqlite_path(url: str) -> None:
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _add_missing_columns(conn: Connection) -> None:
+    """Columns added in later versions join existing databases (nullable, so old rows stay valid)."""
+    existing = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        present = {column["name"] for column in existing.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column.name}" {kind}'))
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -158,6 +174,7 @@ class Store:
         engine = create_async_engine(url)
         async with engine.begin() as conn:
             await conn.run_sync(Base.metadata.create_all)
+            await conn.run_sync(_add_missing_columns)
         return cls(engine)
 
     async def close(self) -> None:
@@ -199,10 +216,23 @@ class Store:
 
     async def subscribers(self) -> list[Subscriber]:
         async with self._session() as session:
-            rows = await session.scalars(select(ChatRow).where(ChatRow.subscribed.is_(True)))
+            columns = (
+                ChatRow.chat_id,
+                ChatRow.kind,
+                ChatRow.subscribed_at,
+                ChatRow.timezone,
+                ChatRow.reminders,
+            )
+            rows = await session.execute(select(*columns).where(ChatRow.subscribed.is_(True)))
             return [
-                Subscriber(r.chat_id, r.kind, r.subscribed_at or datetime.min.replace(tzinfo=UTC), r.timezone)
-                for r in rows
+                Subscriber(
+                    chat_id,
+                    kind,
+                    subscribed_at or datetime.min.replace(tzinfo=UTC),
+                    zone,
+                    tuple(reminders.split(",")) if reminders else None,
+                )
+                for chat_id, kind, subscribed_at, zone, reminders in rows
             ]
 
     async def count_subscribers(self) -> int:
@@ -218,6 +248,19 @@ class Store:
                 row = ChatRow(chat_id=chat_id, kind=kind, subscribed=False)
                 session.add(row)
             row.timezone = zone
+
+    async def set_reminders(self, chat_id: int, kind: str, leads: tuple[str, ...] | None) -> None:
+        async with self._session.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is None:
+                row = ChatRow(chat_id=chat_id, kind=kind, subscribed=False)
+                session.add(row)
+            row.reminders = ",".join(leads) if leads is not None else None
+
+    async def reminders_of(self, chat_id: int) -> tuple[str, ...] | None:
+        async with self._session() as session:
+            row = await session.get(ChatRow, chat_id)
+            return tuple(row.reminders.split(",")) if row is not None and row.reminders else None
 
     async def timezone_of(self, chat_id: int) -> str | None:
         async with self._session() as session:

@@ -14,7 +14,18 @@ from zoneinfo import ZoneInfo
 
 from bot.alerts import AlertKind, PlannedAlert
 from bot.changes import ChangeItem, ChangeKind
-from bot.events import Event, Fact, Government, HistoryItem, Lifecycle, Precision, Source, When, format_lead
+from bot.events import (
+    Event,
+    Fact,
+    Government,
+    HistoryItem,
+    Lifecycle,
+    Precision,
+    Source,
+    When,
+    format_lead,
+    parse_lead,
+)
 from bot.timeline import Countdown, NextUp, Phase, countdown
 
 # ---------------------------------------------------------------- numbers and dates
@@ -330,6 +341,7 @@ HELP_HTML = (
     "/event &lt;name&gt; – one event and its history\n"
     "/subscribe – reminders before each event and notes when something changes\n"
     "/unsubscribe – stop them\n"
+    "/reminders 1d 2h – choose which reminders you get\n"
     "/timezone &lt;city or zone&gt; – show exact times in your zone\n"
     "/help – this message\n\n"
     "You can also ask in plain words, for example “is Putin's visit confirmed?”"
@@ -343,6 +355,31 @@ UNSUBSCRIBED = "Unsubscribed. You will get no more reminders; /subscribe brings 
 NOT_SUBSCRIBED = "You were not subscribed. /subscribe starts reminders."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 NOT_TEXT = "I can only read text. Try /next or /help."
+REMINDERS_ALL_WORDS = ("all", "default", "reset")
+
+
+def _leads_text(leads: Sequence[timedelta]) -> str:
+    names = [duration_text(lead) for lead in leads]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def reminders_now(chosen: Sequence[str] | None, defaults: Sequence[timedelta]) -> str:
+    if chosen is None:
+        return (
+            f"You get every reminder the calendar plans: {_leads_text(defaults)} before each event, when its "
+            "date is precise enough. Keep only some with, for example, /reminders 1d 2h."
+        )
+    return (
+        f"You will get reminders {_leads_text([parse_lead(c) for c in chosen])} before each event, when "
+        "its date is precise enough and the calendar plans that reminder. /reminders all brings back all."
+    )
+
+
+def reminders_invalid(defaults: Sequence[timedelta]) -> str:
+    options = " ".join(format_lead(lead) for lead in defaults)
+    return f"Give lead times as a number and w, d, h or m, for example /reminders {options}."
+
+
 TIMEZONE_OFF_WORDS = ("off", "reset", "none", "event")
 ADMINS_ONLY = "That command is for the bot's operators."
 
@@ -406,6 +443,7 @@ COMMANDS = (
     ("status", "Who has confirmed what, with sources"),
     ("event", "One event and its history: /event summit"),
     ("subscribe", "Reminders before each event"),
+    ("reminders", "Choose lead times: /reminders 1d 2h"),
     ("timezone", "Show times in your zone: /timezone Berlin"),
     ("unsubscribe", "Stop reminders"),
     ("help", "What this bot can do"),

@@ -28,7 +28,17 @@ async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_
         assert reply.startswith("Welcome to summitbot.")
         assert ("🔔 Subscribe", "subscribe") in bot.api.sent_to(ALICE)[-1].buttons
         menu = [c["command"] for c in bot.api.my_commands()]
-        assert menu == ["next", "events", "status", "event", "subscribe", "timezone", "unsubscribe", "help"]
+        assert menu == [
+            "next",
+            "events",
+            "status",
+            "event",
+            "subscribe",
+            "reminders",
+            "timezone",
+            "unsubscribe",
+            "help",
+        ]
 
 
 async def test_next_on_the_seed_day_shows_the_summit_date_status_and_source(bot: Harness) -> None:
@@ -269,4 +279,27 @@ async def test_statistics_are_for_the_operators_only(bot: Harness) -> None:
         "Subscribed chats: 1",
         "Events: 7 (4 upcoming)",
         "Messages sent: 0; waiting: 0; failed: 0; skipped: 0",
+    ]
+
+
+async def test_a_chat_that_keeps_only_the_one_day_reminder_gets_only_that_one(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.ask(BOB, "/subscribe")
+        (shown,) = await bot.ask(ALICE, "/reminders")
+        (chosen,) = await bot.ask(ALICE, "/reminders 1d")
+        (invalid,) = await bot.ask(BOB, "/reminders soon")
+        for moment in (MONTH_NOTE, WEEK_BEFORE, DAY_BEFORE, SUMMIT_DAY):
+            await bot.jump(moment)
+    assert shown.startswith(
+        "You get every reminder the calendar plans: 7 days, 1 day, 2 hours and 30 minutes"
+    )
+    assert chosen.startswith("You will get reminders 1 day before each event")
+    assert invalid == "Give lead times as a number and w, d, h or m, for example /reminders 7d 1d 2h 30m."
+    assert alerts_in(bot.texts(ALICE)) == [LAVROV_NOTE, "⏰ 23rd India–Russia annual summit tomorrow"]
+    assert alerts_in(bot.texts(BOB)) == [
+        LAVROV_NOTE,
+        "⏰ 23rd India–Russia annual summit in 7 days",
+        "⏰ 23rd India–Russia annual summit tomorrow",
+        "📅 Today: 23rd India–Russia annual summit",
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot import alerts
-from bot.notifier import owed_deliveries
+from bot.notifier import owed_deliveries, wanted
 from bot.store import DeliveryState, Subscriber
 from tests.conftest import IST, SEED_DAY, build
 
@@ -60,3 +60,20 @@ def test_each_chat_reads_the_alert_in_its_own_zone() -> None:
     by_chat = {r.chat_id: r.text for r in rows}
     assert "Friday 5 December 2025, 11:00 IST\n" in by_chat[1]
     assert "Friday 5 December 2025, 11:00 IST (2025-12-05 08:30 MSK your time)" in by_chat[2]
+
+
+def test_a_chat_that_chose_lead_times_gets_those_and_the_notes_that_are_not_lead_times() -> None:
+    catalog = build(
+        {"id": "day", "when": {"date": "2025-12-05"}, "reminders": ["7d", "1d", "2h"]},
+        {"id": "month", "when": {"month": "2025-11"}},
+    )
+    planned = alerts.plan(catalog)
+    kinds = {(a.event.id, a.kind, a.lead) for a in planned if wanted(a, ("1d",))}
+    assert kinds == {
+        ("day", alerts.AlertKind.LEAD, timedelta(days=1)),
+        ("month", alerts.AlertKind.MONTH, None),
+    }
+    assert {a.kind for a in planned if a.event.id == "day" and wanted(a, ("30m",))} == {
+        alerts.AlertKind.TODAY
+    }
+    assert all(wanted(a, None) for a in planned)
