@@ -4,8 +4,9 @@ Run as ``python -m bench.fake_server --chats N [--overall L] [--per-chat 1]``. I
 ``{"api": <root url>, "control": <root url>}`` and serves until its stdin closes (the parent closes it,
 or exits). The control app, on a second port, answers:
 
-- ``GET /stats?n=N``: accepted sends, answers by HTTP status, first/last accepted send (``time.time()``),
-  and for chats 1..N how many got no message (lost) and how many got more than one (duplicated);
+- ``GET /stats?n=N``: sendMessage requests, accepted sends, 429s for breaking a limit, first/last
+  accepted send (``time.time()``), and for chats 1..N how many got no message (lost) and how many got
+  more than one (duplicated);
 - ``POST /reset``: forget what was sent and answered (between runs on one server);
 - ``POST /updates?k=K&text=/next``: queue K user messages, one from each private chat 1..K.
 """
@@ -48,24 +49,10 @@ class Recorder:
         self.last = now
 
 
-class CountingServer(FakeBotApiServer):
-    """The unchanged fake server, plus a count of its answers by HTTP status (429s above all)."""
-
-    def __init__(self, token: str, api: LocalBotApi) -> None:
-        super().__init__(token=token, api=api)
-        self.statuses: Counter[int] = Counter()
-
-    async def _handle(self, request: web.Request) -> web.Response:
-        response = await super()._handle(request)
-        if request.match_info["method"].lower() == "sendmessage":
-            self.statuses[response.status] += 1
-        return response
-
-
 async def serve(args: argparse.Namespace) -> None:
     recorder = Recorder()
     api = LocalBotApi(on_send=recorder.on_send)
-    server = CountingServer(TOKEN, api)
+    server = FakeBotApiServer(token=TOKEN, api=api)
     server.limit(per_second_overall=args.overall or None, per_chat_per_second=args.per_chat or None)
     for chat_id in range(1, args.chats + 1):
         api.add_chat(chat_id)
@@ -79,7 +66,8 @@ async def serve(args: argparse.Namespace) -> None:
             "sent": recorder.sent,
             "first": recorder.first,
             "last": recorder.last,
-            "statuses": {str(k): v for k, v in server.statuses.items()},
+            "requests": len(server.calls("sendMessage")),
+            "refused_429": server.refusals,
             "lost": sum(1 for chat in range(1, n + 1) if counts.get(chat, 0) == 0),
             "duplicated": sum(1 for chat in range(1, n + 1) if counts.get(chat, 0) > 1),
             "queued_at": queued_at[-1] if queued_at else None,
@@ -90,7 +78,7 @@ async def serve(args: argparse.Namespace) -> None:
         recorder.per_chat.clear()
         recorder.first = recorder.last = None
         recorder.sent = 0
-        server.statuses.clear()
+        server.refusals = 0
         server.requests.clear()
         api.sent.clear()
         return web.json_response({"ok": True})

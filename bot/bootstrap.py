@@ -30,6 +30,7 @@ from bot.logs import setup_logging
 from bot.notifier import Notifier
 from bot.service import Summit
 from bot.settings import Settings, SettingsError, load_settings
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,10 @@ def build_application(
     builder = ApplicationBuilder().token(secret).base_url(settings.base_url)
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=1)
+        )
     app = builder.post_init(on_startup).post_shutdown(on_shutdown).build()
     app.bot_data[BOOT] = Boot(settings, clock, catalog)
     handlers.register(app)
@@ -80,6 +85,7 @@ async def on_startup(app: App) -> None:
     boot = boot_of(app)
     store = await Store.open(boot.settings.db)
     boot.summit = Summit(boot.catalog, store, boot.clock, boot.settings.admins)
+    await boot.summit.load()
     sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate))
     boot.notifier = Notifier(boot.catalog, store, sender, boot.clock)
     app.bot_data[handlers.SUMMIT] = boot.summit

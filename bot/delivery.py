@@ -122,6 +122,8 @@ class _Recorder:
         batch, self._buffer = self._buffer, []
         if batch:
             await self._store.record(batch, self._clock.now())
+            # recorded rows are no longer pending, so the next page need not skip over them
+            self.dispatched.difference_update(outcome.id for outcome in batch)
 
     async def flush_until(self, stop: asyncio.Event) -> None:
         """Flush every ``FLUSH_EVERY`` seconds, and once more after ``stop``; never cancelled mid-write,
@@ -130,6 +132,7 @@ class _Recorder:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), FLUSH_EVERY)
             await self.flush()
+        await self.flush()  # outcomes added while the last write was under way
 
 
 class Sender:

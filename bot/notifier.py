@@ -34,6 +34,8 @@ log = logging.getLogger(__name__)
 
 ZERO = timedelta(0)
 HEAD_START = timedelta(seconds=1)
+FINISH_EARLY = timedelta(seconds=0.5)  # the last row falls due this much before the moment: HTTP takes time
+PREPARE = timedelta(seconds=60)  # rows are written this long before the first of them falls due
 
 
 def owed_deliveries(
@@ -50,7 +52,8 @@ def owed_deliveries(
     for i, row in enumerate(rows):
         if row.state is DeliveryState.PENDING:
             seen[row.key] += 1
-            rows[i] = replace(row, due_at=row.due_at - spacing * (counts[row.key] - seen[row.key]))
+            shift = spacing * (counts[row.key] - seen[row.key]) + (FINISH_EARLY if spacing else ZERO)
+            rows[i] = replace(row, due_at=row.due_at - shift)
     return rows
 
 
@@ -154,7 +157,7 @@ class Notifier:
             due = [
                 a
                 for a in alerts.plan(self._catalog.current)
-                if a.moment - head_start <= now < a.expires and a.key not in self._fanned_out
+                if a.moment - head_start - PREPARE <= now < a.expires and a.key not in self._fanned_out
             ]
             if due:
                 subscribers = await self._store.subscribers()
@@ -171,12 +174,12 @@ class Notifier:
 
     async def _head_start(self) -> timedelta:
         """How long before its moment a broadcast must begin to reach every subscriber by then."""
-        return self._spacing * await self._store.count_subscribers() + HEAD_START
+        return self._spacing * await self._store.count_subscribers() + HEAD_START + FINISH_EARLY
 
     async def next_wake(self) -> datetime | None:
         """The next moment something becomes owed or due: the next alert, or a retry waiting in the outbox."""
         now = self._clock.now()
         head_start = await self._head_start()
-        starts = (a.moment - head_start for a in alerts.plan(self._catalog.current))
+        starts = (a.moment - head_start - PREPARE for a in alerts.plan(self._catalog.current))
         moments = [min((s for s in starts if s > now), default=None), await self._store.next_due()]
         return min((m for m in moments if m is not None), default=None)

@@ -34,6 +34,11 @@ class Summit:
         self.store = store
         self.clock = clock
         self.admins = admins
+        self._zones: dict[int, str] = {}
+
+    async def load(self) -> None:
+        """Chats' chosen zones, read once: this process is the only writer, and every reply needs one."""
+        self._zones = await self.store.timezones()
 
     async def subscribe(self, chat: Chat) -> str:
         added = await self.store.subscribe(chat.id, chat.kind, chat.title, self.clock.now())
@@ -47,7 +52,7 @@ class Summit:
         return await self.store.is_subscribed(chat.id)
 
     async def zone_of(self, chat: Chat) -> ZoneInfo | None:
-        name = await self.store.timezone_of(chat.id)
+        name = self._zones.get(chat.id)
         return ZoneInfo(name) if name else None
 
     async def set_timezone(self, chat: Chat, query: str) -> str:
@@ -57,11 +62,13 @@ class Summit:
             return wording.timezone_now(await self.zone_of(chat), self.clock.now())
         if query.lower() in wording.TIMEZONE_OFF_WORDS:
             await self.store.set_timezone(chat.id, chat.kind, None)
+            self._zones.pop(chat.id, None)
             return wording.timezone_now(None, self.clock.now())
         zone = find_zone(query)
         if zone is None:
             return wording.timezone_unknown(query, suggest_zone(query))
         await self.store.set_timezone(chat.id, chat.kind, zone.key)
+        self._zones[chat.id] = zone.key
         return wording.timezone_now(zone, self.clock.now())
 
     async def set_reminders(self, chat: Chat, args: list[str]) -> str:

@@ -7,7 +7,8 @@ async engine keeps this SQLite by default and PostgreSQL-ready; rows never get d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -34,6 +35,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ENQUEUE_CHUNK = 5000
+
+
+def _chunks(items: Iterable[NewDelivery], size: int) -> Iterator[list[NewDelivery]]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -262,10 +271,13 @@ class Store:
             row = await session.get(ChatRow, chat_id)
             return tuple(row.reminders.split(",")) if row is not None and row.reminders else None
 
-    async def timezone_of(self, chat_id: int) -> str | None:
+    async def timezones(self) -> dict[int, str]:
+        """Every chat that chose a zone, by id."""
         async with self._session() as session:
-            row = await session.get(ChatRow, chat_id)
-            return row.timezone if row is not None else None
+            rows = await session.execute(
+                select(ChatRow.chat_id, ChatRow.timezone).where(ChatRow.timezone.is_not(None))
+            )
+            return {chat_id: zone for chat_id, zone in rows if zone}
 
     async def migrate_chat(self, old_id: int, new_id: int, now: datetime) -> None:
         """A group became a supergroup: its subscription and its owed messages move to the new id."""
@@ -290,28 +302,34 @@ class Store:
     # ------------------------------------------------------------ the outbox
 
     async def enqueue(self, deliveries: Iterable[NewDelivery], now: datetime) -> int:
-        """Write owed messages; ones already written (same key and chat) are left untouched."""
-        rows = [
-            {
-                "key": d.key,
-                "chat_id": d.chat_id,
-                "text": d.text,
-                "due_at": d.due_at,
-                "created_at": now,
-                "state": d.state,
-                "attempts": 0,
-            }
-            for d in deliveries
-        ]
-        if not rows:
-            return 0
-        inserted = 0
+        """Write owed messages; ones already written (same key and chat) are left untouched.
+
+        One compiled statement runs over chunks of rows (executemany): a broadcast to 100,000 chats is
+        written in seconds, and only one chunk of parameter dicts is in memory at a time.
+        """
+        statement = self._insert().on_conflict_do_nothing()
+        before = await self._count_deliveries()
         async with self._session.begin() as session:
-            for start in range(0, len(rows), 500):
-                statement = self._insert().values(rows[start : start + 500]).on_conflict_do_nothing()
-                result = await session.execute(statement)
-                inserted += max(int(getattr(result, "rowcount", 0) or 0), 0)
-        return inserted
+            for chunk in _chunks(deliveries, ENQUEUE_CHUNK):
+                params = [
+                    {
+                        "key": d.key,
+                        "chat_id": d.chat_id,
+                        "text": d.text,
+                        "due_at": d.due_at,
+                        "created_at": now,
+                        "state": d.state,
+                        "attempts": 0,
+                    }
+                    for d in chunk
+                ]
+                await session.execute(statement, params)
+        return await self._count_deliveries() - before
+
+    async def _count_deliveries(self) -> int:
+        """Counted rather than trusted from ``rowcount``, which executemany does not report everywhere."""
+        async with self._session() as session:
+            return int(await session.scalar(select(func.count(DeliveryRow.id))) or 0)
 
     async def known_keys(self, keys: Sequence[str]) -> set[tuple[str, int]]:
         """Which (key, chat) pairs already have a row, whatever its state."""

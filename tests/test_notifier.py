@@ -22,15 +22,15 @@ def subscriber(chat_id: int, since: datetime = LONG_AGO, zone: str | None = None
     return Subscriber(chat_id, "private", since, zone)
 
 
-def test_a_broadcasts_rows_fall_due_one_interval_apart_with_the_last_at_the_moment() -> None:
+def test_a_broadcasts_rows_fall_due_one_interval_apart_with_the_last_just_before_the_moment() -> None:
     (_day, two_hours) = plan()
     rows = owed_deliveries(
         [two_hours], [subscriber(1), subscriber(2), subscriber(3)], SEED_DAY, timedelta(seconds=1)
     )
     assert [(r.chat_id, r.due_at) for r in rows] == [
-        (1, MOMENT - timedelta(seconds=2)),
-        (2, MOMENT - timedelta(seconds=1)),
-        (3, MOMENT),
+        (1, MOMENT - timedelta(seconds=2.5)),
+        (2, MOMENT - timedelta(seconds=1.5)),
+        (3, MOMENT - timedelta(seconds=0.5)),  # half a second for the request itself
     ]
     assert {r.key for r in rows} == {two_hours.key}
 
