@@ -137,8 +137,8 @@ async def fake_server(
             await process.wait()
 
 
-HTTPX = "HTTPXRequest (default)"
-AIOHTTP = "aiohttp prototype"
+HTTPX = "PTB's HTTPXRequest"
+AIOHTTP = "AiohttpRequest (summitbot's, bot/transport.py)"
 
 
 def http_request(pool: int, pool_timeout: float | None = 1.0) -> HTTPXRequest:
@@ -241,7 +241,7 @@ async def broadcast(n: int, rate: float, transport: str = HTTPX) -> Broadcast:
     """One alert to N subscribers, driven like the app: ``tick()`` at every ``next_wake()``.
 
     ``transport`` is the app's (PTB's default ``HTTPXRequest``, pool 256 as ``ApplicationBuilder``
-    makes it) or the bench's aiohttp prototype, to show what the transport costs.
+    makes it) or summitbot's own ``AiohttpRequest``, to show what the transport costs.
     """
     clock = SystemClock()
     with tempfile.TemporaryDirectory() as tmp:
@@ -399,8 +399,8 @@ async def ceiling_sender_aiohttp(server: FakeServer, n: int, text: str) -> float
 CEILING_VARIANTS: dict[str, Callable[[FakeServer, int, str], Awaitable[float]]] = {
     "naive sequential `await send_message` loop": ceiling_naive,
     "PTB AIORateLimiter(1000/s) + asyncio.gather": ceiling_aiorl,
-    "summitbot Sender, Limits(per_second=1000, in_flight=64)": ceiling_sender,
-    "same Sender on the aiohttp transport prototype (what-if)": ceiling_sender_aiohttp,
+    "summitbot Sender on PTB's HTTPXRequest, Limits(per_second=1000, in_flight=64)": ceiling_sender,
+    "same Sender on summitbot's AiohttpRequest (as the bot runs)": ceiling_sender_aiohttp,
 }
 
 
