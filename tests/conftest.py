@@ -6,7 +6,9 @@ Also the helpers the model tests share: zones, and catalogs built from a few eve
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -67,6 +69,24 @@ def one(when: dict[str, Any], *, file_timezone: str = "Asia/Kolkata", **fields: 
     ``timezone=`` among the fields is the event's own zone.
     """
     return build({"id": "e", "when": when, **fields}, timezone=file_timezone).events[0]
+
+
+def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment of a ``summitbot`` process under test: this machine's, minus any real settings."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
+        "SUMMITBOT_EVENTS": str(SEED),
+        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        **extra,
+    }
+
+
+async def spawn_bot(env: dict[str, str], *args: str, capture: bool = True) -> asyncio.subprocess.Process:
+    """``python -m bot run ARGS`` as a real process; its output is captured unless nobody will read it."""
+    output = asyncio.subprocess.PIPE if capture else asyncio.subprocess.DEVNULL
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", *args, env=env, stdout=output, stderr=output
+    )
 
 
 class Harness:

@@ -8,9 +8,7 @@ written every ``FLUSH_EVERY`` seconds).
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from bot.delivery import FLUSH_EVERY
 from bot.store import Store
+from tests.conftest import bot_env, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
 
 SUBSCRIBERS = 200
@@ -39,26 +38,15 @@ MOMENT = datetime.fromisoformat("2030-01-01T11:00:00+00:00")
 
 
 async def start_bot(tmp_path: Path, fake: FakeBotApiServer) -> asyncio.subprocess.Process:
-    as_of = MOMENT.timestamp() - SUBSCRIBERS / RATE - 2
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "SUMMITBOT_API_URL": fake.root,
-        "SUMMITBOT_EVENTS": str(tmp_path / "events.yaml"),
-        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        "SUMMITBOT_RATE": str(RATE),
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        "--as-of",
-        datetime.fromtimestamp(as_of, MOMENT.tzinfo).isoformat(),
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    as_of = datetime.fromtimestamp(MOMENT.timestamp() - SUBSCRIBERS / RATE - 2, MOMENT.tzinfo)
+    env = bot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        SUMMITBOT_API_URL=fake.root,
+        SUMMITBOT_EVENTS=str(tmp_path / "events.yaml"),
+        SUMMITBOT_RATE=str(RATE),
     )
+    return await spawn_bot(env, "--as-of", as_of.isoformat(), capture=False)
 
 
 async def wait_for(condition: Callable[[], bool], timeout: float) -> None:  # noqa: ASYNC109 - its own deadline

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_settings
-from tests.conftest import SEED
+from tests.conftest import bot_env, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
 
 SECRET = "123456:SECRET-token_value"
@@ -37,15 +36,6 @@ def test_the_api_url_must_be_http() -> None:
         load_settings(api_url="ftp://example")
 
 
-def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    return {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
-        "SUMMITBOT_EVENTS": str(SEED),
-        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        **extra,
-    }
-
-
 def test_a_bad_setting_stops_the_bot_with_one_line_and_exit_2(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],
@@ -64,14 +54,8 @@ def test_a_bad_setting_stops_the_bot_with_one_line_and_exit_2(tmp_path: Path) ->
 
 async def test_the_running_bot_never_logs_its_token(tmp_path: Path, fake_bot_api: FakeBotApiServer) -> None:
     """A real process with a real token talks to the fake server; its whole log must not contain the token."""
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, SUMMITBOT_API_URL=fake_bot_api.root),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn_bot(
+        bot_env(tmp_path, TELEGRAM_BOT_TOKEN=TOKEN, SUMMITBOT_API_URL=fake_bot_api.root)
     )
     fake_bot_api.api.user_says("/next", chat_id=7)
     await fake_bot_api.api.wait_for_messages(7, 1, timeout=30)
@@ -95,14 +79,8 @@ async def test_the_running_bot_never_logs_its_token(tmp_path: Path, fake_bot_api
 async def test_a_token_the_server_rejects_stops_the_bot_with_one_line(
     tmp_path: Path, fake_bot_api: FakeBotApiServer
 ) -> None:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        env=bot_env(tmp_path, TELEGRAM_BOT_TOKEN=SECRET, SUMMITBOT_API_URL=fake_bot_api.root),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
+    process = await spawn_bot(
+        bot_env(tmp_path, TELEGRAM_BOT_TOKEN=SECRET, SUMMITBOT_API_URL=fake_bot_api.root)
     )
     stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import SEED
+from tests.conftest import bot_env
 
 
 def run_terminal(
     tmp_path: Path, typed: str, *args: str, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
-        "SUMMITBOT_EVENTS": str(SEED),
-        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'terminal.db'}",
-    }
+    env = bot_env(tmp_path)
     return subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
         [sys.executable, "-m", "bot", "run", *args],
         input=typed,
