@@ -237,7 +237,8 @@ def alert_html(alert: PlannedAlert, now: datetime, reader_zone: ZoneInfo | None 
     elif alert.kind is AlertKind.WINDOW:
         head = f"📅 Expected from today: {title}. No day has been announced yet."
     else:
-        head = f"⏰ {title} {escape(countdown_text(countdown(event, alert.moment)))}"
+        # worded at its moment (a broadcast starts early), or at now when it is late
+        head = f"⏰ {title} {escape(countdown_text(countdown(event, max(alert.moment, now))))}"
     lines = [head]
     if now - alert.moment > LATE_AFTER:
         zone = reader_zone or event.zone

@@ -50,7 +50,7 @@ def test_of_several_missed_alerts_of_one_event_only_the_latest_is_sent_the_rest_
         (two_hours.key, DeliveryState.PENDING),
     ]
     (sent,) = [r for r in rows if r.state is DeliveryState.PENDING]
-    assert sent.text.splitlines()[0] == "⏰ <b>Event talks</b> in 2 hours"
+    assert sent.text.splitlines()[0] == "⏰ <b>Event talks</b> in 1 hour, 30 minutes"  # worded as of now
     assert sent.text.splitlines()[1] == "<i>(Late: this reminder was due 2025-12-05 09:00 IST.)</i>"
 
 
