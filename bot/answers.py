@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from bot import wording
 from bot.events import Catalog, Event, Fact, Government, HistoryItem, month_end
+from bot.matching import event_names
 from bot.timeline import DATED, Phase, countdown, next_up, upcoming
 
 Subject = Event | Fact | Government
@@ -184,7 +185,7 @@ def _name(subject: Subject, label: str) -> _Name:
 def _names(catalog: Catalog) -> list[_Name]:
     labels: list[tuple[Subject, str]] = []
     for event in catalog.events:
-        labels += [(event, label) for label in (event.title, *event.aliases, event.id)]
+        labels += [(event, label) for label in event_names(event)]
     for fact in catalog.facts:
         labels += [(fact, label) for label in (fact.title, *fact.aliases)]
     for government in catalog.governments.values():

@@ -13,7 +13,8 @@ THRESHOLD = 80
 
 
 def event_names(event: Event) -> list[str]:
-    return [event.id, event.title, *event.aliases]
+    """Every way the file lets people name an event: its title, its aliases and its id."""
+    return [event.title, *event.aliases, event.id]
 
 
 def find_event(catalog: Catalog, query: str) -> Event | None:
