@@ -109,6 +109,7 @@ class Notifier:
         self._clock = clock
         self._lock = asyncio.Lock()
         self._fanned_out: set[str] = set()
+        self._fanned_at: dict[str, datetime] = {}
         self._announced: Catalog | None = None
 
     async def _announce_changes(self, now: datetime) -> None:
@@ -148,25 +149,38 @@ class Notifier:
         self._announced = catalog
 
     async def tick(self) -> DrainReport:
-        """Write every owed note and alert, then send what is due; safe to call at any time, repeatedly."""
+        """Write every owed note and alert, then send what is due; safe to call at any time, repeatedly.
+
+        The sending happens outside this method's lock: a long broadcast must not hold up the writing
+        of the next alert, which the running drain then picks up.
+        """
         async with self._lock:
             now = self._clock.now()
             if self._announced is not self._catalog.current:
                 await self._announce_changes(now)
-            head_start = await self._head_start()
-            due = [
-                a
-                for a in alerts.plan(self._catalog.current)
-                if a.moment - head_start - PREPARE <= now < a.expires and a.key not in self._fanned_out
-            ]
-            if due:
-                subscribers = await self._store.subscribers()
-                rows = owed_deliveries(due, subscribers, now, self._spacing)
-                written = await self._store.enqueue(rows, now)
-                # before its moment an alert is fanned out again, for anyone who subscribes meanwhile
-                self._fanned_out.update(a.key for a in due if a.moment <= now)
-                log.info("%d alert(s) due; %d message(s) written to the outbox", len(due), written)
-            return await self._sender.drain()
+            await self._fan_out(now)
+        return await self._sender.drain()
+
+    async def _fan_out(self, now: datetime) -> None:
+        head_start = await self._head_start()
+        due = [
+            a
+            for a in alerts.plan(self._catalog.current)
+            if a.moment - head_start - PREPARE <= now < a.expires and a.key not in self._fanned_out
+        ]
+        if not due:
+            return
+        # an alert written before its moment is written again for chats that subscribe meanwhile;
+        # only those are read, not the whole audience again
+        seen = [self._fanned_at.get(a.key) for a in due]
+        since = None if None in seen else min(s for s in seen if s is not None)
+        subscribers = await self._store.subscribers(since=since)
+        written = await self._store.enqueue(owed_deliveries(due, subscribers, now, self._spacing), now)
+        for alert in due:
+            self._fanned_at[alert.key] = now
+            if alert.moment <= now:
+                self._fanned_out.add(alert.key)
+        log.info("%d alert(s) due; %d message(s) written to the outbox", len(due), written)
 
     @property
     def _spacing(self) -> timedelta:

@@ -223,7 +223,8 @@ class Store:
             row = await session.get(ChatRow, chat_id)
             return bool(row is not None and row.subscribed)
 
-    async def subscribers(self) -> list[Subscriber]:
+    async def subscribers(self, since: datetime | None = None) -> list[Subscriber]:
+        """Subscribed chats; with ``since``, only those that subscribed at or after it."""
         async with self._session() as session:
             columns = (
                 ChatRow.chat_id,
@@ -232,7 +233,10 @@ class Store:
                 ChatRow.timezone,
                 ChatRow.reminders,
             )
-            rows = await session.execute(select(*columns).where(ChatRow.subscribed.is_(True)))
+            query = select(*columns).where(ChatRow.subscribed.is_(True))
+            if since is not None:
+                query = query.where(ChatRow.subscribed_at >= since)
+            rows = await session.execute(query)
             return [
                 Subscriber(
                     chat_id,

@@ -303,3 +303,17 @@ async def test_a_chat_that_keeps_only_the_one_day_reminder_gets_only_that_one(bo
         "⏰ 23rd India–Russia annual summit tomorrow",
         "📅 Today: 23rd India–Russia annual summit",
     ]
+
+
+async def test_a_chat_that_subscribes_after_an_alert_was_written_but_before_its_moment_gets_it(
+    bot: Harness,
+) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        await bot.jump(WEEK_BEFORE - timedelta(seconds=30))  # the broadcast is prepared, not yet due
+        assert alerts_in(bot.texts(ALICE))[-1:] != ["⏰ 23rd India–Russia annual summit in 7 days"]
+        await bot.ask(BOB, "/subscribe")
+        await bot.jump(WEEK_BEFORE)
+        await bot.jump(WEEK_BEFORE + timedelta(minutes=1))
+    for chat in (ALICE, BOB):
+        assert alerts_in(bot.texts(chat)).count("⏰ 23rd India–Russia annual summit in 7 days") == 1
