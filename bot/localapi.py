@@ -551,25 +551,6 @@ class LocalBotApi:
         message = self._user_message(chat_id, user_id, None, None, "Tester", content)
         return self._enqueue("message", message)
 
-    def bot_added_to_group(
-        self, chat_id: int, *, title: str = "Test Group", by_user_id: int = DEFAULT_USER_ID
-    ) -> list[JsonDict]:
-        """Queue the my_chat_member and new_chat_members updates Telegram sends when invited."""
-        chat = self.add_chat(chat_id, title=title)
-        by = self._user(by_user_id, "Tester")
-        member_update = self._enqueue("my_chat_member", self._member_change(chat, by, "left", "member"))
-        message = self._new_message(chat_id, by, {"new_chat_members": [self.bot_user]})
-        return [member_update, self._enqueue("message", message)]
-
-    def user_blocks_bot(self, chat_id: int) -> JsonDict:
-        """Block the chat and queue the my_chat_member update Telegram sends about it."""
-        chat = self.add_chat(chat_id)
-        self.block_chat(chat_id)
-        user = self._user(chat_id, chat.get("first_name", "Tester"))
-        return self._enqueue("my_chat_member", self._member_change(chat, user, "member", "kicked"))
-
-    # -- internals ----------------------------------------------------------------------------
-
     def _notify(self) -> None:
         """Wake every waiter; a fresh Event lets synchronous builders signal without a lock."""
         self._changed.set()
@@ -630,15 +611,6 @@ class LocalBotApi:
         if not mine:
             raise ValueError(f"the bot has sent nothing to chat {chat_id} to reply to")
         return mine[-1]
-
-    def _member_change(self, chat: JsonDict, by: JsonDict, old: str, new: str) -> JsonDict:
-        return {
-            "chat": chat,
-            "from": by,
-            "date": int(time.time()),
-            "old_chat_member": {"status": old, "user": self.bot_user},
-            "new_chat_member": {"status": new, "user": self.bot_user},
-        }
 
     def _target_chat(self, params: JsonDict) -> JsonDict:
         """Resolve chat_id the way Telegram checks it: migration and blocking before existence."""

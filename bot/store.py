@@ -335,16 +335,6 @@ class Store:
         async with self._session() as session:
             return int(await session.scalar(select(func.count(DeliveryRow.id))) or 0)
 
-    async def known_keys(self, keys: Sequence[str]) -> set[tuple[str, int]]:
-        """Which (key, chat) pairs already have a row, whatever its state."""
-        if not keys:
-            return set()
-        async with self._session() as session:
-            rows = await session.execute(
-                select(DeliveryRow.key, DeliveryRow.chat_id).where(DeliveryRow.key.in_(set(keys)))
-            )
-            return {(k, c) for k, c in rows.all()}
-
     async def pending(self, until: datetime, limit: int = 1000) -> list[Delivery]:
         """Pending rows due by ``until``, in the order they fall due."""
         async with self._session() as session:

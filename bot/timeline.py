@@ -6,7 +6,6 @@ the language can change independently (and the arithmetic can be tested without 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -102,7 +101,3 @@ def next_up(catalog: Catalog, now: datetime) -> NextUp | None:
         if e is not chosen and e.when.earliest < chosen.when.earliest and e.when.precision not in DATED
     )
     return NextUp(chosen, before)
-
-
-def first_dated(events: Iterable[Event]) -> Event | None:
-    return next((e for e in events if e.when.precision in DATED), None)
