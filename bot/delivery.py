@@ -41,6 +41,7 @@ FLUSH_EVERY = 0.2
 HORIZON = timedelta(seconds=2)
 PAGE = 1000
 MARGIN = 0.97
+SLACK = 0.1  # seconds added to each chat's and group's window
 GONE_CHAT = ("chat not found", "user not found", "peer_id_invalid", "group chat was deactivated")
 
 
@@ -74,19 +75,20 @@ class Pacer:
         ready = self._chat_free.get(chat_id, 0.0)
         sends = self._group_sends.get(chat_id)
         if sends is not None and len(sends) >= self.limits.group_per_minute:
-            ready = max(ready, sends[-self.limits.group_per_minute] + 60.0)
+            ready = max(ready, sends[-self.limits.group_per_minute] + 60.0 + SLACK)
         return ready
 
     def reserve(self, chat_id: int, earliest: float, now: float) -> float:
         """Book the first moment at or after ``earliest`` that every limit allows, and return it.
 
         Never before ``now``: after a stall the sender resumes at the rate, it does not catch up in a
-        burst. Slots are spaced a little wider than the limit (``MARGIN``), because the network's
-        jitter can bring two sends closer together than they left.
+        burst. Slots are spaced a little wider than the limit (``MARGIN``), and a chat's (or group's)
+        window is kept ``SLACK`` longer, because a request that leaves late can arrive closer to the next
+        one than they were booked.
         """
         moment = max(earliest, now, self._next_slot, self.paused_until, self.chat_ready(chat_id))
         self._next_slot = moment + self.limits.interval
-        self._chat_free[chat_id] = moment + self.limits.chat_interval
+        self._chat_free[chat_id] = moment + self.limits.chat_interval + SLACK
         if chat_id < 0:
             sends = self._group_sends.setdefault(chat_id, deque(maxlen=self.limits.group_per_minute))
             sends.append(moment)
