@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import logging
 import signal
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
+from sqlalchemy.engine import make_url
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
@@ -29,7 +31,7 @@ from bot.delivery import Limits, Sender
 from bot.logs import setup_logging
 from bot.notifier import Notifier
 from bot.service import Summit
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import TELEGRAM_API, Settings, SettingsError, load_settings
 from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -186,10 +188,7 @@ def run(events: Path | None, as_of: str | None) -> int:
     catalog = LiveCatalog.load(settings.events)
     clock = make_clock(parse_as_of(as_of, catalog.current.zone) if as_of else None)
     if settings.token is None:
-        from bot.terminal import chat
-
-        setup_logging(None, logging.WARNING)
-        return asyncio.run(chat(settings, clock))
+        return _terminal(settings, clock)
     secret = settings.token.get_secret_value()
     setup_logging(secret)
     app = build_application(settings, clock)
@@ -201,12 +200,48 @@ def run(events: Path | None, as_of: str | None) -> int:
         ) from None
     except NetworkError as exc:
         reason = str(exc).replace(secret, "<token>")
+        if settings.api_url == TELEGRAM_API:
+            raise UsageError(
+                f"cannot reach Telegram at {settings.api_url} ({reason}); check the network, or set "
+                "SUMMITBOT_API_URL to use another Bot API server"
+            ) from None
         raise UsageError(f"SUMMITBOT_API_URL: cannot reach {settings.api_url} ({reason})") from None
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 
+def _terminal(settings: Settings, clock: Clock) -> int:
+    """The terminal chat, on a database of its own unless one is named, so a demo never leaks into the
+    real bot's subscribers."""
+    from bot.terminal import chat
+
+    setup_logging(None, logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="summitbot-terminal-") as scratch:
+        if not settings.names_database:
+            settings = settings.model_copy(update={"db": f"sqlite+aiosqlite:///{Path(scratch) / 'chat.db'}"})
+        try:
+            return asyncio.run(chat(settings, clock))
+        except KeyboardInterrupt:
+            return 0
+
+
 async def _introduce(app: App) -> None:
-    """One getMe before polling, so a wrong token or address is one line, not a retry loop's traceback."""
+    """One getMe and one connection to the database before polling, so a wrong token, address or
+    database is one line, not a retry loop's traceback."""
     async with app.bot:
-        pass
+        await _check_database(boot_of(app).settings.db)
+
+
+async def _check_database(url: str) -> None:
+    from bot.cli import UsageError
+    from bot.store import Store
+
+    try:
+        store = await Store.open(url)
+    except Exception as exc:  # any driver's failure becomes the operator's one line
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        password = make_url(url).password
+        if password:
+            reason = reason.replace(str(password), "***")
+        raise UsageError(f"SUMMITBOT_DB: cannot open the database ({reason})") from None
+    await store.close()

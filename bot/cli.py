@@ -1,7 +1,7 @@
-"""The ``summitbot`` command: check the events file, show the plan, run the bot.
+"""The ``summitbot`` command: run the bot, check the events file, show the plan, write the calendar.
 
-Every failure the operator can cause (a bad file, a bad ``--as-of``, a bad setting) ends as one line
-on stderr and exit status 2, never a traceback.
+Every failure the operator can cause (a bad file, a bad ``--as-of``, a bad setting, a folder that does
+not exist) ends as one line on stderr and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,9 +15,22 @@ from zoneinfo import ZoneInfo
 
 from bot import alerts, ics, timeline, wording
 from bot.events import Catalog, EventsFileError, load_events
+from bot.settings import SettingsError, load_file_settings
 
-DEFAULT_EVENTS = Path("config/events.yaml")
 EXIT_USAGE = 2
+
+DESCRIPTION = (
+    "summitbot: a Telegram bot that counts down to dated diplomatic events, reminds its subscribers "
+    "before each one, tells them when a date, place or confirmation changes, and answers questions."
+)
+EPILOG = (
+    "Settings come from environment variables or a .env file: TELEGRAM_BOT_TOKEN (unset: the terminal "
+    "chat), SUMMITBOT_EVENTS (the events file, default config/events.yaml), SUMMITBOT_DB, and more in "
+    "README.md. Examples: summitbot run --as-of 2025-10-01T09:00+05:30; summitbot check; "
+    "summitbot plan --as-of 2025-10-01; summitbot ics --out summits.ics"
+)
+AS_OF_HELP = "pretend it is this moment: an ISO date or date-time; without an offset, the events file's zone"
+EVENTS_HELP = "the events file (default: SUMMITBOT_EVENTS, else config/events.yaml)"
 
 
 class UsageError(Exception):
@@ -35,15 +48,28 @@ def parse_as_of(value: str, zone: ZoneInfo) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
+def events_path(given: Path | None) -> Path:
+    """The file named on the command line, else the one the settings name (environment or ``.env``)."""
+    if given is not None:
+        return given
+    try:
+        return load_file_settings().events
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    return load_events(events_path(args.events))
+
+
 def _now(as_of: str | None, catalog: Catalog) -> datetime:
     return parse_as_of(as_of, catalog.zone) if as_of else datetime.now(UTC)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    catalog = load_events(args.file)
-    print(
-        wording.check_ok(str(args.file), len(catalog.events), len(catalog.facts), len(alerts.plan(catalog)))
-    )
+    path = events_path(args.events)
+    catalog = load_events(path)
+    print(wording.check_ok(str(path), len(catalog.events), len(catalog.facts), len(alerts.plan(catalog))))
     return 0
 
 
@@ -60,7 +86,7 @@ def plan_text(catalog: Catalog, now: datetime) -> str:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    catalog = load_events(args.events)
+    catalog = _catalog(args)
     print(plan_text(catalog, _now(args.as_of, catalog)))
     return 0
 
@@ -72,43 +98,60 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_ics(args: argparse.Namespace) -> int:
-    catalog = load_events(args.events)
-    text = ics.calendar(catalog, _now(args.as_of, catalog))
+    catalog = _catalog(args)
+    feed = ics.calendar(catalog, _now(args.as_of, catalog))
     if args.out is None:
-        sys.stdout.write(text)
-    else:
-        args.out.write_text(text, encoding="utf-8", newline="")
+        sys.stdout.buffer.write(feed)
+        return 0
+    try:
+        args.out.write_bytes(feed)
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(wording.ics_written(str(args.out), ics.count(catalog)))
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="summitbot", description=__doc__.splitlines()[0] if __doc__ else None
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(prog="summitbot", description=DESCRIPTION, epilog=EPILOG)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    check = sub.add_parser("check", help="validate an events file")
-    check.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVENTS)
+    run = sub.add_parser(
+        "run",
+        help="run the bot: Telegram when TELEGRAM_BOT_TOKEN is set, otherwise a chat in this terminal",
+        description="Run the bot. With no TELEGRAM_BOT_TOKEN set, the terminal is the chat.",
+    )
+    run.add_argument("--events", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
+    run.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP + "; the clock runs on from there")
+    run.set_defaults(handler=cmd_run)
+
+    check = sub.add_parser(
+        "check",
+        help="validate an events file",
+        description="Validate an events file: OK with counts, or one line per problem and exit status 2.",
+    )
+    check.add_argument("events", nargs="?", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
     check.set_defaults(handler=cmd_check)
 
-    as_of_help = "pretend it is this moment (ISO date or date-time; no offset means the file's zone)"
     plan = sub.add_parser(
-        "plan", help="show upcoming events, countdowns, status notes and the alert schedule"
+        "plan",
+        help="show upcoming events, countdowns, status notes and the alert schedule",
+        description="Show what the bot would say and send, as of now or of --as-of.",
     )
-    plan.add_argument("--events", type=Path, default=DEFAULT_EVENTS)
-    plan.add_argument("--as-of", metavar="WHEN", help=as_of_help)
+    plan.add_argument("--events", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
+    plan.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
     plan.set_defaults(handler=cmd_plan)
 
-    feed = sub.add_parser("ics", help="write the events as an iCalendar feed (with alarms)")
-    feed.add_argument("--events", type=Path, default=DEFAULT_EVENTS)
-    feed.add_argument("--out", type=Path, default=None, help="file to write (default: standard output)")
-    feed.add_argument("--as-of", metavar="WHEN", help=as_of_help)
+    feed = sub.add_parser(
+        "ics",
+        help="write the events as an iCalendar feed (with alarms)",
+        description="Write the events as an iCalendar (RFC 5545) feed that calendar apps can subscribe to.",
+    )
+    feed.add_argument("--events", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
+    feed.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="where to write it (default: print it)"
+    )
+    feed.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
     feed.set_defaults(handler=cmd_ics)
-
-    run = sub.add_parser("run", help="run the bot (the terminal chat when no TELEGRAM_BOT_TOKEN is set)")
-    run.add_argument("--events", type=Path, default=None, help="events file (default: SUMMITBOT_EVENTS)")
-    run.add_argument("--as-of", metavar="WHEN", help=as_of_help + "; the clock runs on from there")
-    run.set_defaults(handler=cmd_run)
     return parser
 
 

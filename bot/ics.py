@@ -1,43 +1,29 @@
 """The events as an iCalendar (RFC 5545) feed, so people can follow them in their own calendar app.
 
-Pure: (catalog, now) → text. Unconfirmed events are ``STATUS:TENTATIVE``, called-off ones
-``CANCELLED``; UIDs are the event ids, so a calendar app updates an event when its date moves instead of
-adding a copy. Dates are only as precise as the file: a month or a window becomes an all-day span, and
-only exact or day-precise events carry alarms, following the same lead times as the bot's alerts.
+Pure: (catalog, now) → bytes, built with the ``icalendar`` library (escaping, folding and value types
+are its job). Unconfirmed events are ``TENTATIVE``, called-off ones ``CANCELLED``; UIDs are the event
+ids, so a calendar app updates an event when its date moves instead of adding a copy, and ``SEQUENCE``
+(the changes recorded in the event's history) with ``LAST-MODIFIED`` tells it that something changed.
+Dates are only as precise as the file: a month or a window becomes an all-day span, and only exact or
+day-precise events carry alarms, at the same moments as the bot's alerts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+
+import icalendar
 
 from bot import alerts, wording
-from bot.events import Catalog, Event, Lifecycle, Precision
+from bot.events import Catalog, Change, Event, Lifecycle, Precision
 
 PRODID = "-//summitbot//summitbot//EN"
+UID_DOMAIN = "summitbot"
+EXACT_LENGTH = timedelta(hours=1)
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> Iterator[str]:
-    """RFC 5545 §3.1: lines longer than 75 octets continue on the next line after a space."""
-    chunk = ""
-    for char in line:
-        if len((chunk + char).encode()) > 75:
-            yield chunk
-            chunk = " "
-        chunk += char
-    yield chunk
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _day(day: date) -> str:
-    return day.strftime("%Y%m%d")
+def uid(event: Event) -> str:
+    return f"{event.id}@{UID_DOMAIN}"
 
 
 def _status(event: Event) -> str:
@@ -47,44 +33,65 @@ def _status(event: Event) -> str:
     return "CONFIRMED" if confirmed else "TENTATIVE"
 
 
-def _dates(event: Event) -> list[str]:
+def _sequence(event: Event) -> int:
+    """Each change recorded in the history (a first report is not a change) bumps the revision."""
+    return sum(1 for item in event.history if item.change is not Change.REPORTED)
+
+
+def _last_modified(event: Event) -> datetime:
+    days = [event.status_source.date, *(item.on for item in event.history)]
+    if event.status_since is not None:
+        days.append(event.status_since)
+    return datetime.combine(max(days), time(), tzinfo=UTC)
+
+
+def _alarm(event: Event, moment: datetime) -> icalendar.Alarm:
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", event.title)
+    alarm.add("trigger", moment.astimezone(UTC), parameters={"VALUE": "DATE-TIME"})
+    return alarm
+
+
+def _event(event: Event, now: datetime) -> icalendar.Event:
     when = event.when
+    entry = icalendar.Event()
+    entry.add("uid", uid(event))
+    entry.add("dtstamp", now.astimezone(UTC))
+    entry.add("last-modified", _last_modified(event))
+    entry.add("sequence", _sequence(event))
     if when.precision is Precision.EXACT and when.at is not None:
-        return [f"DTSTART:{_utc(when.at)}", f"DTEND:{_utc(when.at + timedelta(hours=1))}"]
-    return [
-        f"DTSTART;VALUE=DATE:{_day(when.first)}",
-        f"DTEND;VALUE=DATE:{_day(when.last + timedelta(days=1))}",
-    ]
-
-
-def _alarms(event: Event) -> Iterator[str]:
-    for alert in alerts.alerts_for(event):
-        if alert.kind is alerts.AlertKind.LEAD or alert.kind is alerts.AlertKind.TODAY:
-            yield from (
-                "BEGIN:VALARM",
-                "ACTION:DISPLAY",
-                f"DESCRIPTION:{_escape(event.title)}",
-                f"TRIGGER;VALUE=DATE-TIME:{_utc(alert.moment)}",
-                "END:VALARM",
-            )
-
-
-def _event(event: Event, now: datetime) -> Iterator[str]:
-    yield from ("BEGIN:VEVENT", f"UID:{event.id}@summitbot", f"DTSTAMP:{_utc(now)}")
-    yield from _dates(event)
-    yield f"SUMMARY:{_escape(wording.ics_summary(event))}"
+        entry.add("dtstart", when.at.astimezone(UTC))
+        entry.add("dtend", (when.at + EXACT_LENGTH).astimezone(UTC))
+    else:
+        entry.add("dtstart", when.first)
+        entry.add("dtend", when.last + timedelta(days=1))
+    entry.add("summary", wording.ics_summary(event, now))
     if event.place:
-        yield f"LOCATION:{_escape(event.place)}"
-    yield f"DESCRIPTION:{_escape(wording.ics_description(event))}"
-    yield f"STATUS:{_status(event)}"
-    yield from _alarms(event)
-    yield "END:VEVENT"
+        entry.add("location", event.place)
+    entry.add("description", wording.ics_description(event))
+    entry.add("status", _status(event))
+    for alert in alerts.alerts_for(event):
+        if alert.kind in (alerts.AlertKind.LEAD, alerts.AlertKind.TODAY):
+            entry.add_component(_alarm(event, alert.moment))
+    return entry
 
 
-def calendar(catalog: Catalog, now: datetime) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
-    for event in catalog:
-        if event.when.precision is not Precision.YEAR:
-            lines += _event(event, now)
-    lines.append("END:VCALENDAR")
-    return "".join(f"{folded}\r\n" for line in lines for folded in _fold(line))
+def listed(catalog: Catalog) -> list[Event]:
+    """A year alone is too vague for a calendar, which needs a day: such events stay out of the feed."""
+    return [event for event in catalog if event.when.precision is not Precision.YEAR]
+
+
+def count(catalog: Catalog) -> int:
+    return len(listed(catalog))
+
+
+def calendar(catalog: Catalog, now: datetime) -> bytes:
+    feed = icalendar.Calendar()
+    feed.add("prodid", PRODID)
+    feed.add("version", "2.0")
+    feed.add("calscale", "GREGORIAN")
+    feed.add("method", "PUBLISH")
+    for event in listed(catalog):
+        feed.add_component(_event(event, now))
+    return bytes(feed.to_ical())

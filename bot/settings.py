@@ -1,31 +1,68 @@
-"""Settings from the environment (and ``.env``): read once, validated, never echoing the token."""
+"""Settings from the environment (and ``.env``): read once, validated, never echoing a secret.
+
+The operator writes the URLs people usually write (``sqlite:///bot.db``, ``postgresql://…``), so the
+database URL is turned into the async driver's here, and anything else is refused in one line that
+names the variable but not its value (it may hold a password or the bot's token).
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 TELEGRAM_API = "https://api.telegram.org"
+DEFAULT_DB = "sqlite+aiosqlite:///data/summitbot.db"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
+_TOKEN_IN_URL = re.compile(r"\d{3,}:[A-Za-z0-9_-]{10,}")
+_ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
+_BACKENDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
+DB_EXAMPLES = "sqlite:///data/summitbot.db or postgresql://user:password@host/dbname"
 
 
 class SettingsError(Exception):
     """A setting is missing or wrong; the message names the variable, never its secret value."""
 
 
-class Settings(BaseSettings):
+def async_database_url(value: str) -> str:
+    """The URL for the async engine: ``sqlite://`` gets aiosqlite, ``postgresql://`` gets asyncpg."""
+    try:
+        url: URL = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"is not a database URL (use {DB_EXAMPLES})") from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend not in _BACKENDS:
+        raise ValueError(f"only SQLite and PostgreSQL are supported (use {DB_EXAMPLES})")
+    backend = _BACKENDS[backend]
+    wanted = _ASYNC_DRIVERS[backend]
+    if driver and driver != wanted:
+        raise ValueError(f"the {driver} driver is not supported here; leave it out ({DB_EXAMPLES})")
+    if backend == "sqlite" and url.database in (None, "", ":memory:"):
+        raise ValueError("an in-memory database forgets every subscriber at restart; name a file")
+    if backend == "postgresql" and not url.database:
+        raise ValueError(f"names no database (use {DB_EXAMPLES})")
+    return url.set(drivername=f"{backend}+{wanted}").render_as_string(hide_password=False)
+
+
+class FileSettings(BaseSettings):
+    """What the offline commands (check, plan, ics) need: the events file, from the same places."""
+
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True, populate_by_name=True
     )
 
+    events: Path = Field(default=Path("config/events.yaml"), validation_alias="SUMMITBOT_EVENTS")
+
+
+class Settings(FileSettings):
     token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_BOT_TOKEN")
     api_url: str = Field(default=TELEGRAM_API, validation_alias="SUMMITBOT_API_URL")
-    events: Path = Field(default=Path("config/events.yaml"), validation_alias="SUMMITBOT_EVENTS")
-    db: str = Field(default="sqlite+aiosqlite:///data/summitbot.db", validation_alias="SUMMITBOT_DB")
+    db: str = Field(default=DEFAULT_DB, validation_alias="SUMMITBOT_DB")
     admins: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), validation_alias="SUMMITBOT_ADMINS"
     )
@@ -44,9 +81,19 @@ class Settings(BaseSettings):
     @field_validator("api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:
+        if _TOKEN_IN_URL.search(value):
+            raise ValueError(
+                "holds what looks like a bot token; give only the server's address, e.g. "
+                f"{TELEGRAM_API}, and the token in TELEGRAM_BOT_TOKEN"
+            )
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// address, e.g. http://127.0.0.1:8081")
         return value.rstrip("/")
+
+    @field_validator("db")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        return async_database_url(value)
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -63,14 +110,19 @@ class Settings(BaseSettings):
         """What python-telegram-bot prefixes to ``<token>/<method>``."""
         return f"{self.api_url}/bot"
 
+    @property
+    def names_database(self) -> bool:
+        """Whether the operator chose the database (environment or ``.env``) rather than the default."""
+        return "db" in self.model_fields_set
 
+
+_S = TypeVar("_S", bound=FileSettings)
 _NAMES = {name: str(field.validation_alias) for name, field in Settings.model_fields.items()}
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build settings or raise ``SettingsError`` with one line per bad variable (no values shown)."""
+def _load(kind: type[_S], overrides: dict[str, object]) -> _S:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic-settings accepts field names at run time
+        return kind(**overrides)  # type: ignore[arg-type]  # pydantic-settings takes field names at run time
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
@@ -78,3 +130,13 @@ def load_settings(**overrides: object) -> Settings:
             message = str(error["msg"]).removeprefix("Value error, ")
             lines.append(f"{_NAMES.get(field, field)}: {message}")
         raise SettingsError("; ".join(lines)) from None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings or raise ``SettingsError`` with one line per bad variable (no values shown)."""
+    return _load(Settings, overrides)
+
+
+def load_file_settings(**overrides: object) -> FileSettings:
+    """Only the events file's setting, so a bad token does not stop ``summitbot check``."""
+    return _load(FileSettings, overrides)

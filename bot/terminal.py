@@ -2,12 +2,16 @@
 
 python-telegram-bot talks to an in-process Bot API (``bot.localapi``) instead of Telegram's servers,
 so nothing here knows about commands or wording: lines typed become updates, messages sent are printed.
+Lines are read on a daemon thread, so Ctrl-C ends the chat at once instead of waiting for Enter.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import sys
+import threading
 from typing import TextIO
 
 from bot import wording
@@ -21,7 +25,11 @@ TERMINAL_TOKEN = "0:terminal"  # noqa: S105 - not a secret: the in-process Bot A
 
 
 class Screen:
-    """Prints what the bot sends, numbering inline buttons so a typed number can press them."""
+    """Prints what the bot sends, numbering inline buttons so a typed number can press them.
+
+    Only the buttons under the last message shown can be pressed: once the bot has said something
+    else, an old menu is gone from view, and a number typed then is just text.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
@@ -30,8 +38,32 @@ class Screen:
     def show(self, message: SentMessage) -> None:
         self._out.write(wording.terminal_message(message.plain, [text for text, _ in message.buttons]))
         self._out.flush()
-        if message.buttons:
-            self.buttons = [(message.message_id, data) for _, data in message.buttons]
+        self.buttons = [(message.message_id, data) for _, data in message.buttons]
+
+    def button(self, typed: str) -> tuple[int, str] | None:
+        if typed.isascii() and typed.isdigit() and 0 < int(typed) <= len(self.buttons):
+            return self.buttons[int(typed) - 1]
+        return None
+
+
+_INTERRUPTED = "\x03"  # what Ctrl-C puts in the queue of lines: the chat ends as after /quit
+
+
+def _lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Lines typed, then None at end of input, fed from a thread that never holds up the bot's exit;
+    Ctrl-C puts ``_INTERRUPTED`` in the queue, so the chat ends cleanly between two lines."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        for line in stdin:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=read, name="terminal-input", daemon=True).start()
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):  # no signals off the main thread
+        loop.add_signal_handler(signal.SIGINT, queue.put_nowait, _INTERRUPTED)
+    return queue
 
 
 async def chat(
@@ -43,21 +75,29 @@ async def chat(
     app = build_application(settings, clock, request=LocalRequest(api), token=TERMINAL_TOKEN)
     stdout.write(wording.TERMINAL_BANNER)
     stdout.flush()
-    async with running(app):
-        loop = asyncio.get_running_loop()
-        while line := await loop.run_in_executor(None, stdin.readline):
-            text = line.strip()
-            if text in wording.TERMINAL_QUIT:
-                break
-            if text.isdigit() and 0 < int(text) <= len(screen.buttons):
-                message_id, data = screen.buttons[int(text) - 1]
-                update = api.user_presses(TERMINAL_CHAT, message_id, data)
-            elif text:
-                update = api.user_says(text, chat_id=TERMINAL_CHAT, first_name="You")
-            else:
-                continue
-            await _answered(api, app, update["update_id"])
-    api.close()
+    try:
+        async with running(app):
+            lines = _lines(stdin)
+            while (line := await lines.get()) is not None:
+                if line == _INTERRUPTED:
+                    stdout.write(wording.TERMINAL_BYE)
+                    stdout.flush()
+                    break
+                text = line.strip()
+                if text in wording.TERMINAL_QUIT:
+                    break
+                pressed = screen.button(text)
+                if pressed is not None:
+                    update = api.user_presses(TERMINAL_CHAT, *pressed)
+                elif text:
+                    update = api.user_says(text, chat_id=TERMINAL_CHAT, first_name="You")
+                else:
+                    continue
+                await _answered(api, app, update["update_id"])
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGINT)
+        api.close()
     return 0
 
 

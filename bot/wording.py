@@ -423,8 +423,9 @@ BUTTON_EXPIRED = "That button has expired. Try /help."
 
 TERMINAL_BANNER = (
     "summitbot in the terminal (no TELEGRAM_BOT_TOKEN set): type /start, /next, /subscribe or a "
-    "question; a number presses a button; /quit or Ctrl-D leaves.\n"
+    "question; a number presses a button under the last message; /quit, Ctrl-D or Ctrl-C leaves.\n"
 )
+TERMINAL_BYE = "\nBye.\n"
 TERMINAL_QUIT = ("/quit", "/exit")
 
 
@@ -454,9 +455,10 @@ COMMANDS = (
 # ---------------------------------------------------------------- the calendar feed (plain text)
 
 
-def ics_summary(event: Event) -> str:
-    """A calendar shows a month or a window as an all-day span; the title must not pretend otherwise."""
-    if event.when.precision in (Precision.MONTH, Precision.WINDOW):
+def ics_summary(event: Event, now: datetime) -> str:
+    """A calendar shows a month or a window as an all-day span; while it is still to come, the title
+    must not pretend the whole span is booked. Once over, it is simply what happened."""
+    if event.when.precision in (Precision.MONTH, Precision.WINDOW) and not _is_over(event, now):
         return f"Expected: {event.title}"
     return event.title
 
@@ -467,6 +469,10 @@ def ics_description(event: Event) -> str:
         lines.append(event.note)
     lines.append(f"Source: {source_text(event.status_source)}")
     return "\n".join(lines)
+
+
+def ics_written(file: str, events: int) -> str:
+    return f"{file}: wrote {plural(events, 'event')}"
 
 
 # ---------------------------------------------------------------- the operator's CLI (plain text)

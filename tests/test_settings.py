@@ -36,6 +36,87 @@ def test_the_api_url_must_be_http() -> None:
         load_settings(api_url="ftp://example")
 
 
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ("sqlite:///bot.db", "sqlite+aiosqlite:///bot.db"),
+        ("sqlite:////var/lib/summitbot/bot.db", "sqlite+aiosqlite:////var/lib/summitbot/bot.db"),
+        ("postgresql://bot:pw@db.internal/summitbot", "postgresql+asyncpg://bot:pw@db.internal/summitbot"),
+        (
+            "postgres://bot:pw@db.internal:5433/summitbot",
+            "postgresql+asyncpg://bot:pw@db.internal:5433/summitbot",
+        ),
+        ("postgresql+asyncpg://bot@db/summitbot", "postgresql+asyncpg://bot@db/summitbot"),
+    ],
+)
+def test_the_database_url_people_write_is_given_the_async_driver(written: str, used: str) -> None:
+    assert load_settings(db=written).db == used
+
+
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("nonsense", "is not a database URL"),
+        ("mysql://bot:pw@db/summitbot", "only SQLite and PostgreSQL are supported"),
+        ("postgresql+psycopg2://bot:pw@db/summitbot", "the psycopg2 driver is not supported here"),
+        ("sqlite://", "an in-memory database forgets every subscriber at restart"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_one_line_without_its_password(written: str, said: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(db=written)
+    assert str(caught.value).startswith(f"SUMMITBOT_DB: {said}")
+    assert "pw" not in str(caught.value)
+
+
+def test_a_token_pasted_into_the_api_url_is_refused_without_echoing_it() -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(api_url="https://api.telegram.org/bot123456:SECRET-token_value/")
+    assert str(caught.value).startswith("SUMMITBOT_API_URL: holds what looks like a bot token")
+    assert "SECRET" not in str(caught.value)
+
+
+@pytest.mark.parametrize("written", ["sqlite:///{tmp}/bot.db", "postgresql://bot:pw@127.0.0.1:9/summitbot"])
+async def test_a_plain_database_url_starts_the_bot_or_fails_in_one_line_without_its_password(
+    tmp_path: Path, fake_bot_api: FakeBotApiServer, written: str
+) -> None:
+    env = bot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        SUMMITBOT_API_URL=fake_bot_api.root,
+        SUMMITBOT_DB=written.format(tmp=tmp_path),
+    )
+    process = await spawn_bot(env)
+    if written.startswith("sqlite"):
+        fake_bot_api.api.user_says("/next", chat_id=7)
+        await fake_bot_api.api.wait_for_messages(7, 1, timeout=30)
+        process.send_signal(signal.SIGINT)
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    if written.startswith("postgresql"):
+        assert process.returncode == 2
+        (line,) = stderr.decode().strip().splitlines()
+        assert line.startswith("summitbot: SUMMITBOT_DB: cannot open the database (")
+        assert "pw" not in line
+    else:
+        assert (tmp_path / "bot.db").exists()
+        assert "Traceback" not in stderr.decode()
+
+
+def test_telegram_out_of_reach_is_one_line_naming_the_setting_that_changes_the_address(
+    tmp_path: Path,
+) -> None:
+    env = bot_env(tmp_path, TELEGRAM_BOT_TOKEN=SECRET)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    if "rejected it" not in line:  # a machine with a network reaches Telegram, which refuses this token
+        assert line.startswith("summitbot: cannot reach Telegram at https://api.telegram.org (")
+        assert line.endswith("; check the network, or set SUMMITBOT_API_URL to use another Bot API server")
+    assert "SECRET" not in done.stderr
+
+
 def test_a_bad_setting_stops_the_bot_with_one_line_and_exit_2(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bot", "run"],

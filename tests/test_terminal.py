@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +64,67 @@ def test_a_broken_events_file_stops_the_terminal_with_one_line(tmp_path: Path) -
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[0].startswith(f"{bad}:2: events[0].id:")
     assert "Traceback" not in done.stderr
+
+
+def test_a_number_typed_after_the_bot_said_something_else_is_not_an_old_button(tmp_path: Path) -> None:
+    done = run_terminal(tmp_path, "/start\n/next\n1\n/quit\n", "--as-of", "2025-10-01")
+    assert "[1] 🔔 Subscribe" in done.stdout
+    assert "bot> Subscribed." not in done.stdout
+
+
+def test_the_demo_keeps_its_own_database_unless_one_is_named(tmp_path: Path) -> None:
+    env = bot_env(tmp_path)
+    del env["SUMMITBOT_DB"]
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--as-of", "2025-10-01"],
+        input="/subscribe\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "bot> Subscribed." in done.stdout
+    assert not (tmp_path / "data").exists()
+    again = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--as-of", "2025-10-01"],
+        input="/subscribe\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert "bot> Subscribed." in again.stdout  # a fresh demo, not "already subscribed"
+
+
+async def test_ctrl_c_leaves_the_terminal_chat_at_once_with_a_goodbye_and_no_traceback(
+    tmp_path: Path,
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        "--as-of",
+        "2025-10-01",
+        env=bot_env(tmp_path),
+        cwd=tmp_path,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(b"/next\n")
+    await process.stdin.drain()
+    while b"bot> Next:" not in await asyncio.wait_for(process.stdout.readline(), 60):
+        pass
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 30)  # stdin stays open: no Enter
+    assert process.returncode == 0
+    assert stdout.decode().endswith("\nBye.\n")
+    assert "Traceback" not in stderr.decode()
+    assert "KeyboardInterrupt" not in stderr.decode()
