@@ -164,10 +164,20 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log it and tell the person something went wrong, rather than leaving them in silence."""
-    log.error("error while handling an update", exc_info=context.error)
-    if isinstance(update, Update) and update.effective_message is not None:
-        await update.effective_message.reply_text(wording.SORRY)
+    """Log the error once, with its traceback, and tell the person something went wrong if we can.
+
+    The apology is best effort: when Telegram fails the reply it failed the first answer too, and an
+    error raised here would only add a second traceback (python-telegram-bot logs it) and no answer.
+    """
+    message = update.effective_message if isinstance(update, Update) else None
+    where = f" in chat {message.chat_id}" if message is not None else ""
+    log.error("error while handling an update%s", where, exc_info=context.error)
+    if message is None:
+        return
+    try:
+        await message.reply_text(wording.SORRY)
+    except Exception as exc:  # best effort: whatever failed, the error above is logged already
+        log.warning("could not apologise in chat %s: %s", message.chat_id, exc)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application flavour will do

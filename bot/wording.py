@@ -7,10 +7,13 @@ Hindi are planned) or a reader's own time zone is a change to this module alone.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
+
+import regex
 
 from bot.alerts import AlertKind, PlannedAlert
 from bot.changes import ChangeItem, ChangeKind
@@ -24,7 +27,6 @@ from bot.events import (
     Source,
     When,
     format_lead,
-    parse_lead,
 )
 from bot.timeline import Countdown, NextUp, Phase, countdown
 
@@ -322,9 +324,35 @@ def event_detail_html(event: Event, now: datetime, reader_zone: ZoneInfo | None 
     return fit_message([card, "", "<b>History</b>"], history)
 
 
+ECHO_LIMIT = 64
+"""How much of what someone typed a reply quotes back: enough to recognise it, never a flood."""
+_KEPT_FORMAT = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xE0020, 0xE0080)))
+"""Invisible characters that shape scripts and emoji (joiners, flag tags); other ones are dropped."""
+
+
+def echoed(text: str, limit: int = ECHO_LIMIT) -> str:
+    """What someone typed, fit to quote: one line, no direction overrides, cut to ``limit`` with "…".
+
+    A right-to-left override would turn the rest of the reply around, and a cut inside a cluster
+    (an emoji with its skin tone, a letter with its accents) would show a broken character.
+    """
+    kept = (" " if unicodedata.category(c) == "Cc" else c for c in text)
+    flat = " ".join("".join(c for c in kept if c in _KEPT_FORMAT or unicodedata.category(c) != "Cf").split())
+    if len(flat) <= limit:
+        return flat
+    size = 0
+    for cluster in regex.finditer(r"\X", flat):
+        if cluster.end() > limit - 1:
+            break
+        size = cluster.end()
+    return flat[:size].rstrip() + "…"
+
+
 def event_not_found(query: str, suggestions: Sequence[Event]) -> str:
+    """``query`` is quoted as typed, shortened by ``echoed``; empty means none was given."""
+    shown = echoed(query)
     names = "; ".join(f"{e.title} (/event {e.id})" for e in suggestions)
-    head = f"I found no event called “{query}”." if query else "Which event? For example /event summit-2025."
+    head = f"I found no event called “{shown}”." if shown else "Which event? For example /event summit-2025."
     return f"{head} Try: {names}" if names else head
 
 
@@ -359,26 +387,80 @@ NOT_TEXT = "I can only read text. Try /next or /help."
 REMINDERS_ALL_WORDS = ("all", "default", "reset")
 
 
-def _leads_text(leads: Sequence[timedelta]) -> str:
-    names = [duration_text(lead) for lead in leads]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def lead_text(lead: timedelta) -> str:
+    """One reminder's lead time in the unit it was given in: ``7 days before``, ``90 minutes before``."""
+    minutes = int(lead.total_seconds() // 60)
+    for unit, size in (("day", 24 * 60), ("hour", 60)):
+        if minutes and minutes % size == 0:
+            return f"{plural(minutes // size, unit)} before"
+    return f"{plural(minutes, 'minute')} before"
 
 
-def reminders_now(chosen: Sequence[str] | None, defaults: Sequence[timedelta]) -> str:
+def _and_list(items: Sequence[str], word: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _leads_list(leads: Sequence[timedelta], word: str = "and") -> str:
+    return _and_list([lead_text(lead) for lead in leads], word)
+
+
+def _lead_keys(leads: Sequence[timedelta]) -> str:
+    return " ".join(format_lead(lead) for lead in leads)
+
+
+REMINDERS_NONE_PLANNED = (
+    "No event in the calendar plans reminders before it right now. Subscribers still get the notes "
+    "for events known only to the month or to a window, and every change of date, place or status."
+)
+
+
+def reminders_now(chosen: Sequence[timedelta] | None, planned: Sequence[timedelta]) -> str:
+    """``chosen`` is None for every planned reminder, else the chosen ones the calendar still plans."""
+    if not planned:
+        return REMINDERS_NONE_PLANNED
+    total = len(planned)
     if chosen is None:
+        example = _lead_keys(planned[1:3] or planned[:1])
         return (
-            f"You get every reminder the calendar plans: {_leads_text(defaults)} before each event, when its "
-            "date is precise enough. Keep only some with, for example, /reminders 1d 2h."
+            f"You get {plural(total, 'reminder')} before each event: {_leads_list(planned)} "
+            f"(when its date is precise enough). Keep only some with, for example, /reminders {example}."
+        )
+    if not chosen:
+        return (
+            "None of the reminders you chose is planned any more, so you get no reminder before an "
+            f"event. Choose from: {_lead_keys(planned)}, or /reminders all."
         )
     return (
-        f"You will get reminders {_leads_text([parse_lead(c) for c in chosen])} before each event, when "
-        "its date is precise enough and the calendar plans that reminder. /reminders all brings back all."
+        f"You get {len(chosen)} of the {total} planned reminders before each event: "
+        f"{_leads_list(chosen)} (when its date is precise enough). /reminders all brings back all of them."
     )
 
 
-def reminders_invalid(defaults: Sequence[timedelta]) -> str:
-    options = " ".join(format_lead(lead) for lead in defaults)
-    return f"Give lead times as a number and w, d, h or m, for example /reminders {options}."
+def reminders_unreadable(planned: Sequence[timedelta]) -> str:
+    """The chat's stored choice could not be read (an older version kept whatever it was sent)."""
+    if not planned:
+        return REMINDERS_NONE_PLANNED
+    return (
+        f"I could not read the reminders you chose earlier, so you get all {len(planned)} again before "
+        f"each event: {_leads_list(planned)} (when its date is precise enough). Keep only some with, "
+        f"for example, /reminders {_lead_keys(planned[1:3] or planned[:1])}."
+    )
+
+
+def reminders_invalid(given: str, planned: Sequence[timedelta]) -> str:
+    example = _lead_keys(planned) or "1d 2h"
+    return (
+        f"“{echoed(given)}” is not a lead time. Give a number and w, d, h or m, "
+        f"for example /reminders {example}."
+    )
+
+
+def reminders_unplanned(unplanned: Sequence[timedelta], planned: Sequence[timedelta]) -> str:
+    return f"No event plans a reminder {_leads_list(unplanned, 'or')}. Choose from: {_lead_keys(planned)}."
+
+
+def reminders_too_many(limit: int, planned: Sequence[timedelta]) -> str:
+    return f"That is too many lead times. Choose at most {limit} from: {_lead_keys(planned)}."
 
 
 TIMEZONE_OFF_WORDS = ("off", "reset", "none", "event")
@@ -389,7 +471,8 @@ def timezone_now(zone: ZoneInfo | None, now: datetime) -> str:
     if zone is None:
         return (
             "Times are shown in each event's own zone. Send /timezone followed by your city or zone "
-            "(for example /timezone Berlin or /timezone Asia/Kolkata) to see exact times in yours."
+            "(for example /timezone Delhi, /timezone Moscow or /timezone Europe/Berlin) to see exact "
+            "times in yours."
         )
     return (
         f"Times will also be shown in {zone.key} (now {short_moment_text(now, zone)}). "
@@ -398,10 +481,19 @@ def timezone_now(zone: ZoneInfo | None, now: datetime) -> str:
 
 
 def timezone_unknown(query: str, suggestion: str | None) -> str:
-    head = f"I don't know the time zone “{query}”."
+    """``query`` is quoted as typed, shortened by ``echoed``."""
+    head = f"I don't know the time zone “{echoed(query)}”."
     if suggestion is not None:
         return f"{head} Did you mean /timezone {suggestion}?"
     return f"{head} Try a city or an IANA name, e.g. /timezone Europe/Moscow."
+
+
+def timezone_ambiguous(query: str, choices: Sequence[str]) -> str:
+    """A country or abbreviation that means several zones: the bot asks rather than picks one."""
+    return (
+        f"“{echoed(query)}” can mean more than one time zone: {_and_list(choices, 'or')}. "
+        f"Send the one you mean, for example /timezone {choices[0]}."
+    )
 
 
 def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: int) -> str:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
+import pytest
+from telegram.error import NetworkError
+
 from tests.conftest import IST, Harness
+from tests.fakebotapi import TOKEN
 
 ALICE, BOB, GROUP = 101, 102, -200
 WINDOW_NOTE = datetime(2025, 10, 2, 9, 0, tzinfo=IST)  # the military commission's "later this month"
@@ -292,10 +297,13 @@ async def test_a_chat_that_keeps_only_the_one_day_reminder_gets_only_that_one(bo
         for moment in (MONTH_NOTE, WEEK_BEFORE, DAY_BEFORE, SUMMIT_DAY):
             await bot.jump(moment)
     assert shown.startswith(
-        "You get every reminder the calendar plans: 7 days, 1 day, 2 hours and 30 minutes"
+        "You get 4 reminders before each event: 7 days before, 1 day before, 2 hours before and "
+        "30 minutes before (when its date is precise enough)."
     )
-    assert chosen.startswith("You will get reminders 1 day before each event")
-    assert invalid == "Give lead times as a number and w, d, h or m, for example /reminders 7d 1d 2h 30m."
+    assert chosen.startswith("You get 1 of the 4 planned reminders before each event: 1 day before ")
+    assert invalid == (
+        "“soon” is not a lead time. Give a number and w, d, h or m, for example /reminders 7d 1d 2h 30m."
+    )
     assert alerts_in(bot.texts(ALICE)) == [LAVROV_NOTE, "⏰ 23rd India–Russia annual summit tomorrow"]
     assert alerts_in(bot.texts(BOB)) == [
         LAVROV_NOTE,
@@ -317,3 +325,62 @@ async def test_a_chat_that_subscribes_after_an_alert_was_written_but_before_its_
         await bot.jump(WEEK_BEFORE + timedelta(minutes=1))
     for chat in (ALICE, BOB):
         assert alerts_in(bot.texts(chat)).count("⏰ 23rd India–Russia annual summit in 7 days") == 1
+
+
+async def test_event_followed_by_4080_characters_gets_a_short_no_event_reply(bot: Harness) -> None:
+    async with bot.running():
+        (reply,) = await bot.ask(ALICE, "/event " + "x" * 4080)
+    assert reply.startswith(f"I found no event called “{'x' * 63}…”. Try: ")
+    assert len(reply) < 500
+
+
+async def test_timezone_takes_iana_names_with_underscores_and_indian_standard_time(bot: Harness) -> None:
+    async with bot.running():
+        (new_york,) = await bot.ask(ALICE, "/timezone America/New_York")
+        (india,) = await bot.ask(BOB, "/timezone IST")
+        (moscow,) = await bot.ask(GROUP, "/timezone Москва", chat_type="group")
+    assert new_york.startswith("Times will also be shown in America/New_York (now 2025-09-30 23:30 EDT).")
+    assert india.startswith("Times will also be shown in Asia/Kolkata (now 2025-10-01 09:00 IST).")
+    assert moscow.startswith("Times will also be shown in Europe/Moscow (now 2025-10-01 06:30 MSK).")
+
+
+async def test_markup_in_a_question_or_an_event_name_comes_back_escaped(bot: Harness) -> None:
+    async with bot.running():
+        (answer,) = await bot.ask(ALICE, "<script>when is the summit?</script>")
+        (not_found,) = await bot.ask(ALICE, "/event <script>alert(1)</script>")
+    assert answer.startswith("23rd India–Russia annual summit: 5–6 December 2025")
+    assert not_found.startswith("I found no event called “<script>alert(1)</script>”.")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in bot.api.sent_to(ALICE)[-1].text
+
+
+async def test_a_long_reminders_list_is_refused_and_reminders_still_answers_afterwards(bot: Harness) -> None:
+    async with bot.running():
+        (refused,) = await bot.ask(ALICE, "/reminders " + " ".join(f"{n}m" for n in range(1, 700)))
+        (shown,) = await bot.ask(ALICE, "/reminders")
+        (unplanned,) = await bot.ask(ALICE, "/reminders 3d")
+    assert refused == "That is too many lead times. Choose at most 4 from: 7d 1d 2h 30m."
+    assert shown.startswith("You get 4 reminders before each event: 7 days before, 1 day before, ")
+    assert unplanned == "No event plans a reminder 3 days before. Choose from: 7d 1d 2h 30m."
+
+
+async def test_when_telegram_fails_a_reply_and_the_apology_the_error_is_logged_once_and_nothing_escapes(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    async with bot.running():
+        bot.fake.fail_next("sendMessage", 500, "Internal Server Error")
+        apology = await bot.ask(ALICE, "/next")
+        bot.fake.fail_next("sendMessage", 500, "Internal Server Error", times=2)
+        silence = await bot.ask(ALICE, "/next")
+        (answered,) = await bot.ask(ALICE, "/next")
+    assert apology == ["Sorry, something went wrong on my side. Please try again in a moment."]
+    assert silence == []
+    assert answered.startswith("Next: 23rd India–Russia annual summit")
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert [(r.name, r.getMessage()) for r in errors] == [
+        ("bot.handlers", f"error while handling an update in chat {ALICE}")
+    ] * 2
+    assert all(r.exc_info is not None and isinstance(r.exc_info[1], NetworkError) for r in errors)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"could not apologise in chat {ALICE}: Internal Server Error"]
+    assert TOKEN not in caplog.text
