@@ -40,6 +40,8 @@ MAX_REMINDERS = 8
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: a few hundred events at their longest
 MAX_DEPTH = 20  # YAML nesting; the schema itself needs 6
+MAX_NODES = 100_000  # YAML values in the file: about 1.5 s for pure-Python PyYAML at worst
+MAX_PROBLEMS = 20  # lines reported for one file; fix those and check again
 MAX_ALIAS_NODES = 10_000  # values that YAML aliases (*name) may repeat, in all
 FIRST_DAY = date(1900, 1, 1)  # every date the file gives lies between these two
 LAST_DAY = date(2200, 12, 31)
@@ -105,8 +107,20 @@ class Change(StrEnum):
 # ---------------------------------------------------------------- parsing helpers (the edge)
 
 
+class _WrittenInt(int):
+    """A YAML integer that remembers how it was written, for where text is wanted (``01`` ≠ ``1``)."""
+
+    written: str
+
+
+class _WrittenFloat(float):
+    written: str
+
+
 def _text(value: Any) -> Any:
-    """YAML turns bare numbers and dates into non-strings; titles and notes are always text."""
+    """YAML turns bare numbers into non-strings; titles, notes and ids are text, exactly as written."""
+    if isinstance(value, _WrittenInt | _WrittenFloat):
+        return value.written
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return value
@@ -719,12 +733,14 @@ class _Loader(yaml.SafeLoader):
 
     PyYAML composes recursively and expands aliases without limit: a few lines of nested aliases
     ("billion laughs") or a few hundred levels of nesting would take minutes or a traceback. Here
-    nesting stops at ``MAX_DEPTH`` and an alias may not point into the node that contains it.
+    nesting stops at ``MAX_DEPTH``, reading at ``MAX_NODES`` values, and an alias may not point into
+    the node that contains it.
     """
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
+        self._nodes = 0
         self._open: list[str | None] = []  # anchors of the nodes being composed, outermost first
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
@@ -737,6 +753,10 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         if self._depth >= MAX_DEPTH:
             raise _TooComplexError(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            message = f"holds more than {MAX_NODES} YAML values, the most summitbot reads"
+            raise _TooComplexError(event.start_mark, message)
         self._depth += 1
         self._open.append(getattr(event, "anchor", None))
         try:
@@ -750,6 +770,22 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _written_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _WrittenInt:
+    number = _WrittenInt(loader.construct_yaml_int(node))
+    number.written = node.value
+    return number
+
+
+def _written_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _WrittenFloat:
+    number = _WrittenFloat(loader.construct_yaml_float(node))
+    number.written = node.value
+    return number
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _written_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _written_float)
 
 _STR = "tag:yaml.org,2002:str"
 # What a plain key may resolve to; a key is kept as the text it is written as (``01`` and ``1`` are
@@ -925,7 +961,7 @@ def _parse(text: str, file: str) -> Catalog:
             Problem(file, n.start_mark.line + 1, path, "duplicate key") for n, path in _duplicate_keys(root)
         ]
         if duplicates:
-            raise EventsFileError(duplicates)
+            raise EventsFileError(_at_most(duplicates, file))
         try:
             data = loader.construct_document(root)
         except (yaml.YAMLError, ValueError) as exc:  # an unknown !tag, an unhashable key, !!int abc
@@ -942,14 +978,23 @@ def _parse(text: str, file: str) -> Catalog:
         spec = EventsFileSpec.model_validate(data)
         return Catalog.from_spec(spec)
     except ValidationError as exc:
-        raise EventsFileError(
-            [
-                located([p for p in e["loc"] if not str(p).startswith("function-")], _pydantic_message(e))
-                for e in exc.errors()
-            ]
-        ) from None
+        errors = exc.errors()
+        problems = [
+            located([p for p in e["loc"] if not str(p).startswith("function-")], _pydantic_message(e))
+            for e in errors[:MAX_PROBLEMS]
+        ]
+        raise EventsFileError(_at_most(problems, file, len(errors))) from None
     except CrossRefError as exc:
         raise EventsFileError([located(exc.loc, exc.message)]) from None
+
+
+def _at_most(problems: Sequence[Problem], file: str, total: int | None = None) -> list[Problem]:
+    """The first ``MAX_PROBLEMS`` problems, and how many more there are: a bad file must not flood."""
+    total = len(problems) if total is None else total
+    if total <= MAX_PROBLEMS:
+        return list(problems)
+    more = Problem(file, None, "", f"… and {total - MAX_PROBLEMS} more problems; fix these and check again")
+    return [*problems[:MAX_PROBLEMS], more]
 
 
 def _too_large(file: str) -> Problem:
