@@ -182,7 +182,9 @@ def format_lead(lead: timedelta) -> str:
 def in_range(day: date, what: str) -> date:
     """Dates the bot can count to and print; 9999-12-31 would overflow the day after it."""
     if not FIRST_DAY <= day <= LAST_DAY:
-        raise ValueError(f"{what} is out of range: dates must lie between {FIRST_DAY} and {LAST_DAY}")
+        raise ValueError(
+            f"{printable(what)} is out of range: dates must lie between {FIRST_DAY} and {LAST_DAY}"
+        )
     return day
 
 
@@ -218,11 +220,16 @@ def parse_zone(value: Any) -> ZoneInfo:
         raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Kolkata)") from None
 
 
+_ISO_CHARACTERS = re.compile(r"[0-9A-Za-z:+\-., ]+")
+
+
 def parse_datetime_form(value: Any) -> datetime:
     """An ISO date-time as written, naive or with an offset; its written date must be in range."""
     if not isinstance(value, str):
         raise ValueError(f"expected a date-time like 2025-12-05T10:30, got {value!r}")
     try:
+        if not _ISO_CHARACTERS.fullmatch(value.strip()):  # fromisoformat takes any character between
+            raise ValueError
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise ValueError(f"{value!r} is not a date-time like 2025-12-05T10:30") from None
@@ -253,7 +260,9 @@ def _wall_time(naive: datetime, zone: ZoneInfo) -> datetime:
         return local.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
 
     written = _iso(naive)
-    if exists(early) and exists(late):
+    if exists(early) != exists(late):  # not a switch of the clocks after all
+        return early if exists(early) else late
+    if exists(early):
         raise ValueError(
             f"{written} happens twice in {zone.key} (clocks go back): give the offset, "
             f"{_iso(early)} ({early.tzname()}) or {_iso(late)} ({late.tzname()})"
@@ -402,9 +411,9 @@ class WhenSpec(_Frozen):
     @classmethod
     def _at(cls, value: str | None) -> str | None:
         if value is not None:
+            parse_datetime_form(value)  # the form only; resolve() applies the zone
             if "T" not in value.upper() and " " not in value.strip():
                 raise ValueError(f"{value!r} has no time of day; use date: for a day without a time")
-            parse_datetime_form(value)  # the form only; resolve() applies the zone
         return value
 
     @model_validator(mode="after")
@@ -719,8 +728,9 @@ class EventsFileError(Exception):
         self.problems = tuple(problems)
 
 
-class _TooComplexError(Exception):
-    """The YAML is valid but beyond what summitbot reads (nesting, aliases): one located line."""
+class _NodeError(Exception):
+    """Valid YAML that summitbot will not read (too deep, too many values or aliases, a key it cannot
+    print): one located line."""
 
     def __init__(self, mark: Any, message: str) -> None:
         super().__init__(message)
@@ -747,16 +757,14 @@ class _Loader(yaml.SafeLoader):
         event: Any = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in types-PyYAML
         if isinstance(event, yaml.AliasEvent):
             if event.anchor in self._open:
-                raise _TooComplexError(
-                    event.start_mark, f"the alias *{event.anchor} is inside its own anchor"
-                )
+                raise _NodeError(event.start_mark, f"the alias *{event.anchor} is inside its own anchor")
             return super().compose_node(parent, index)
         if self._depth >= MAX_DEPTH:
-            raise _TooComplexError(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
+            raise _NodeError(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
         self._nodes += 1
         if self._nodes > MAX_NODES:
             message = f"holds more than {MAX_NODES} YAML values, the most summitbot reads"
-            raise _TooComplexError(event.start_mark, message)
+            raise _NodeError(event.start_mark, message)
         self._depth += 1
         self._open.append(getattr(event, "anchor", None))
         try:
@@ -808,7 +816,7 @@ def _inspect(root: yaml.Node) -> None:
         if known is not None:  # an alias: its values are repeated
             repeated += known
             if repeated > MAX_ALIAS_NODES:
-                raise _TooComplexError(
+                raise _NodeError(
                     node.start_mark,
                     f"YAML aliases (*name) would repeat more than {MAX_ALIAS_NODES} values here; "
                     "write the values out instead",
@@ -817,8 +825,13 @@ def _inspect(root: yaml.Node) -> None:
         total = 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if isinstance(key, yaml.ScalarNode) and key.tag in _IMPLICIT_KEYS:
-                    key.tag = _STR
+                if isinstance(key, yaml.ScalarNode):
+                    if key.tag in _IMPLICIT_KEYS:
+                        key.tag = _STR
+                    try:
+                        readable(key.value)
+                    except ValueError as exc:
+                        raise _NodeError(key.start_mark, f"the key '{printable(key.value)}' {exc}") from None
                 total += size(key) + size(value)
         elif isinstance(node, yaml.SequenceNode):
             total += sum(size(item) for item in node.value)
@@ -828,10 +841,15 @@ def _inspect(root: yaml.Node) -> None:
     size(root)
 
 
+def printable(text: str) -> str:
+    """``text`` safe to print to a terminal or a log: no control codes, no half surrogates."""
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in text)
+
+
 def _field_path(loc: Sequence[str | int]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        out += f"[{part}]" if isinstance(part, int) else (f".{printable(part)}" if out else printable(part))
     return out
 
 
@@ -938,7 +956,7 @@ def _parse(text: str, file: str) -> Catalog:
             root = loader.get_single_node()
             if root is not None:
                 _inspect(root)
-        except _TooComplexError as exc:
+        except _NodeError as exc:
             raise EventsFileError([Problem(file, exc.line, "", exc.message)]) from None
         except yaml.YAMLError as exc:
             raise EventsFileError([_yaml_problem(file, text, exc)]) from None
@@ -1045,12 +1063,14 @@ def read_events_file(path: Path) -> bytes:
             if info.st_size > MAX_FILE_BYTES:
                 raise EventsFileError([_too_large(file)])
             data = handle.read(MAX_FILE_BYTES + 1)
+    except EventsFileError:
+        raise
     except FileNotFoundError:
         raise refused("no such file") from None
     except OSError as exc:
         raise refused(f"cannot be read ({exc.strerror or exc})") from None
-    except ValueError as exc:  # e.g. a NUL byte in the path
-        raise refused(f"cannot be read ({exc})") from None
+    except Exception as exc:  # e.g. ValueError for a NUL byte in the path: still one line
+        raise refused(f"cannot be read ({type(exc).__name__}: {exc})") from None
     if len(data) > MAX_FILE_BYTES:
         raise EventsFileError([_too_large(file)])
     return data

@@ -529,6 +529,21 @@ BAD_FILES = [
         "contains the control character U+0007",
     ),
     case(
+        "key-that-would-colour-the-terminal",
+        added(f'    "plase\\x1b[31m": New Delhi  {MARK}\n'),
+        "",
+        "the key 'plase\\u001b[31m' contains the control character U+001B",
+    ),
+    case(
+        "exact-time-with-a-control-character-between-date-and-time",
+        edited(
+            "    when: {from: 2025-12-05, to: 2025-12-06}",
+            f'    when: {{at: "2025-12-05\\x1b10:30"}}  {MARK}',
+        ),
+        "events[0].when.at",
+        "is not a date-time like 2025-12-05T10:30",
+    ),
+    case(
         "title-of-spaces",
         edited("    title: Annual summit", f"    title: '   '  {MARK}"),
         "events[0].title",
@@ -1323,3 +1338,38 @@ def test_a_file_with_thousands_of_mistakes_lists_twenty_and_counts_the_rest(
     assert len(lines) == events.MAX_PROBLEMS + 1
     assert lines[0] == f"{path}:2: events[0]: Input should be a valid dictionary or instance of EventSpec"
     assert lines[-1] == f"{path}: … and 4980 more problems; fix these and check again"
+
+
+@pytest.mark.parametrize(
+    "zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/St_Johns"]
+)
+def test_a_wall_time_around_any_switch_of_the_clocks_is_one_moment_or_refused_naming_two(zone: str) -> None:
+    """Lord Howe moves its clocks by half an hour; St John's switches at 02:00 local, not 01:00 UTC."""
+    tz = ZoneInfo(zone)
+    switch_days = [
+        day
+        for day in (date(2025, 1, 1) + timedelta(days=n) for n in range(365))
+        if datetime.combine(day, datetime.min.time(), tz).utcoffset()
+        != datetime.combine(day + timedelta(days=1), datetime.min.time(), tz).utcoffset()
+    ]
+    assert len(switch_days) == 2
+    refused = []
+    for day in switch_days:
+        for minutes in range(0, 24 * 60, 15):
+            wall = f"{day}T{minutes // 60:02d}:{minutes % 60:02d}"
+            try:
+                ev = one_event(f"{{at: {wall}}}", event_lines=f"    timezone: {zone}\n")
+            except EventsFileError as exc:
+                [problem] = exc.problems
+                candidates = re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d[+-]\d\d:\d\d", problem.message)
+                moments = {
+                    one_event(f"{{at: '{c}'}}", event_lines=f"    timezone: {zone}\n").when.at
+                    for c in candidates
+                }
+                assert len(candidates) == len(moments) == 2, problem.message
+                refused.append(wall)
+            else:
+                assert ev.when.at is not None
+                assert ev.when.at.astimezone(tz).replace(tzinfo=None).isoformat(timespec="minutes") == wall
+    shift = 30 if zone == "Australia/Lord_Howe" else 60
+    assert len(refused) == 2 * shift // 15  # every quarter hour skipped, and every one repeated
