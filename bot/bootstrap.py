@@ -136,10 +136,13 @@ async def _ring(app: App) -> None:
 
 
 async def _reload(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Poll the events file; a good edit replaces the catalog and re-plans, a bad one is only logged."""
-    boot = boot_of(context.application)
-    if isinstance(boot.catalog.reload(), Reloaded) and context.job_queue is not None:
-        context.job_queue.run_once(_tick, 0, name="replan", job_kwargs=ALARM)
+    """Poll the events file; a good edit replaces the catalog and re-plans, a bad one is only logged.
+
+    Reading, waiting for the file to settle and parsing take a worker thread, not the event loop, and
+    this job returns at once (a poll while one is under way does nothing), so chats are answered
+    meanwhile and the scheduler never sees a slow job.
+    """
+    _start_reload(context.application, force=False)
 
 
 def _wake_now(jobs: JobQueue[Any]) -> None:
@@ -149,7 +152,16 @@ def _wake_now(jobs: JobQueue[Any]) -> None:
 
 def _reload_now(app: App) -> None:
     """SIGHUP: the operator asks for a reload now rather than within ``reload_seconds``."""
-    if isinstance(boot_of(app).catalog.reload(force=True), Reloaded) and app.job_queue is not None:
+    _start_reload(app, force=True)
+
+
+def _start_reload(app: App, *, force: bool) -> None:
+    app.create_task(_reload_off_the_loop(app, force=force), name="reload")
+
+
+async def _reload_off_the_loop(app: App, *, force: bool) -> None:
+    result = await asyncio.to_thread(boot_of(app).catalog.reload, force=force)
+    if isinstance(result, Reloaded) and app.job_queue is not None and app.running:
         app.job_queue.run_once(_tick, 0, name="replan", job_kwargs=ALARM)
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from bot import answers, wording
+from bot import answers, events, wording
 from bot.events import Catalog, load_events, parse_events
 from bot.localapi import _render
 
@@ -351,32 +351,48 @@ def test_an_exact_time_is_also_given_in_the_readers_zone() -> None:
 
 
 def test_huge_titles_and_notes_still_give_one_valid_message() -> None:
-    """Every text field at its 1000-character limit, full of characters that escaping lengthens."""
-    long = "<&>" * 333
+    """Every text field at its length limit, full of characters that escaping lengthens."""
+
+    def long(limit: int) -> str:
+        return ("<&>" * limit)[:limit]
+
     data: dict[str, Any] = {
         "timezone": "Asia/Kolkata",
-        "governments": {"india": {"name": "India", "aliases": [long]}},
-        "sources": {"s": {"title": long, "by": long, "date": "2025-10-01"}},
+        "governments": {"india": {"name": "India", "aliases": [long(events.MAX_ALIAS)]}},
+        "sources": {
+            "s": {
+                "title": long(events.MAX_SOURCE_TITLE),
+                "by": long(events.MAX_SOURCE_BY),
+                "date": "2025-10-01",
+            }
+        },
         "events": [
             {
                 "id": f"e{i}",
-                "title": f"Summit {i} {long}"[:1000],
+                "title": f"Summit {i} {long(events.MAX_TITLE)}"[: events.MAX_TITLE],
                 "when": {"date": f"2025-10-{i + 2:02d}"},
-                "place": long,
+                "place": long(events.MAX_PLACE),
                 "governments": ["india"],
                 "status": {"source": "s"},
-                "note": long,
+                "note": long(events.MAX_NOTE),
                 "source": "s",
                 "aliases": ["summit"],
-                "history": [{"date": "2025-10-01", "change": "reported", "note": long, "source": "s"}],
+                "history": [
+                    {
+                        "date": "2025-10-01",
+                        "change": "reported",
+                        "note": long(events.MAX_HISTORY_NOTE),
+                        "source": "s",
+                    }
+                ],
             }
             for i in range(20)
         ],
         "facts": [
             {
                 "id": f"f{i}",
-                "title": f"trade {long}"[:1000],
-                "text": long,
+                "title": f"trade {long(events.MAX_TITLE)}"[: events.MAX_TITLE],
+                "text": long(events.MAX_FACT_TEXT),
                 "source": "s",
                 "aliases": ["trade"],
             }
