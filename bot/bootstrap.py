@@ -97,6 +97,7 @@ async def on_startup(app: App) -> None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     jobs.run_repeating(_tick, interval=TICK_EVERY, name="tick", job_kwargs=ALARM)
     jobs.run_repeating(_reload, interval=boot.settings.reload_seconds, name="reload", job_kwargs=ALARM)
+    boot.summit.on_release = lambda: _wake_now(jobs)
     if isinstance(boot.clock, ManualClock):
         boot.cleanups.append(boot.clock.on_jump(lambda: _wake_now(jobs)))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

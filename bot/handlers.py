@@ -110,6 +110,11 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message_of(update).reply_html(await summit_of(context).stats_html(chat_of(update)))
 
 
+async def release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/release, for the operators: send the notes of a held edit of the events file."""
+    await message_of(update).reply_text(await summit_of(context).release(chat_of(update)))
+
+
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message_of(update).reply_html(summit_of(context).status_html())
 
@@ -193,6 +198,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "timezone": timezone,
         "reminders": reminders,
         "stats": stats,
+        "release": release,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))

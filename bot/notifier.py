@@ -1,14 +1,20 @@
-"""What happens when the alarm rings: owed alerts become outbox rows, then the outbox is drained.
+"""What happens when the alarm rings: owed notes and alerts become outbox rows, then the outbox is drained.
 
-The scheduler is only an alarm clock. Whether an alert is owed to a chat is decided here from stored
-facts, so a restart, a missed wake-up or a late start cannot lose or double an alert:
+The scheduler is only an alarm clock. Whether a message is owed to a chat is decided here from stored
+facts, so a restart, a missed wake-up or a late start cannot lose or double one:
 
 - an alert is owed to a chat that subscribed at or before the alert's moment, while the alert has not
   expired (``alerts.PlannedAlert.expires``); one sent later than its moment is marked late in its text;
-- a change of an event's confirmations, lifecycle, dates or place (or a new event) becomes one note
-  per subscriber, keyed by the new state, so it is sent once even if the bot restarts meanwhile;
+- a change of an event's confirmations, lifecycle, dates or place (or a new event) is the event's next
+  numbered note (``bot.changes``); each chat hears the difference between what it was actually told
+  and the event now, and waiting notes a newer state made untrue are skipped, never sent;
+- an edit that would send notes about a large share of the calendar at once is held until an operator
+  sends ``/release`` (or dropped when the file changes back);
 - of several owed alerts of one event that a chat never got (the bot was down), only the latest is
-  sent; the older ones are recorded as skipped, so a restart does not send a burst of stale reminders.
+  sent; the older ones are recorded as skipped, so a restart does not send a burst of stale reminders;
+  an alert whose moment passed before a note told the chat the event's new date is skipped too;
+- waiting alerts for a date that moved, or of an event called off or gone from the file, are skipped;
+- one event that cannot be planned, worded or written is logged and skipped; the others go out.
 """
 
 from __future__ import annotations
@@ -16,19 +22,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot import alerts, wording
+from bot import alerts, changes, wording
 from bot.alerts import AlertKind, PlannedAlert
 from bot.catalog import LiveCatalog
-from bot.changes import ChangeItem, ChangeKind, Snapshot, change_key, diff
+from bot.changes import DATED, ChangeItem, ChatNotes, EventChange, Snapshot, Told, note_key
 from bot.clock import Clock
 from bot.delivery import DrainReport, Sender
 from bot.events import Catalog, Event, format_lead, parse_lead
-from bot.store import DeliveryState, NewDelivery, Store, Subscriber
+from bot.store import DeliveryState, NewDelivery, NoteRow, Store, Subscriber, ToldState
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +43,52 @@ ZERO = timedelta(0)
 HEAD_START = timedelta(seconds=1)
 FINISH_EARLY = timedelta(seconds=0.5)  # the last row falls due this much before the moment: HTTP takes time
 PREPARE = timedelta(seconds=60)  # rows are written this long before the first of them falls due
+REMIND = timedelta(minutes=10)  # a failure or a held edit that persists is logged again this often
+
+AlertText = Callable[[PlannedAlert, datetime, ZoneInfo | None], str]
+NoteText = Callable[[Event, Sequence[ChangeItem], ZoneInfo | None], str]
+_ALERT_KINDS = frozenset(kind.value for kind in AlertKind)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How alerts and notes are worded: a dependency, so one event that cannot be worded is testable."""
+
+    alert: AlertText = wording.alert_html
+    note: NoteText = wording.change_note_html
+
+
+@cache
+def reader_zone(name: str | None) -> ZoneInfo | None:
+    """A chat's chosen zone; one this machine's tzdata no longer knows falls back to the event's zone."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        log.warning("unknown time zone %r stored for a chat; its messages use the event's zone", name)
+        return None
+
+
+def alert_event(key: str) -> str | None:
+    """The event id in an alert's outbox key (``<event>/<kind>/<lead>/<moment>``), None for other keys."""
+    parts = key.split("/")
+    return parts[0] if len(parts) == 4 and parts[1] in _ALERT_KINDS else None
 
 
 def owed_deliveries(
-    due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime, spacing: timedelta = ZERO
+    due: Iterable[PlannedAlert],
+    subscribers: Iterable[Subscriber],
+    now: datetime,
+    spacing: timedelta = ZERO,
+    render: AlertText = wording.alert_html,
 ) -> list[NewDelivery]:
     """The pure rule above: (due alerts, subscribers, now) → rows to write.
 
     An alert's rows fall due ``spacing`` apart and the last one at the alert's moment, so a broadcast
     paced at the send rate reaches its last reader on time instead of minutes late.
     """
-    rows = list(_owed(due, subscribers, now))
+    rows = list(_owed(due, subscribers, now, render))
     counts = Counter(row.key for row in rows if row.state is DeliveryState.PENDING)
     seen: Counter[str] = Counter()
     for i, row in enumerate(rows):
@@ -73,7 +115,7 @@ def wanted(alert: PlannedAlert, chosen: tuple[str, ...] | None) -> bool:
 
 
 def _owed(
-    due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime
+    due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime, render: AlertText
 ) -> Iterator[NewDelivery]:
     by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
     for alert in due:
@@ -92,81 +134,283 @@ def _owed(
                 yield NewDelivery(alert.key, sub.chat_id, "", alert.moment, DeliveryState.SKIPPED)
             cache_key = (latest.key, sub.timezone)
             if cache_key not in texts:
-                zone = ZoneInfo(sub.timezone) if sub.timezone else None
-                texts[cache_key] = wording.alert_html(latest, now, zone)
+                texts[cache_key] = render(latest, now, reader_zone(sub.timezone))
             yield NewDelivery(latest.key, sub.chat_id, texts[cache_key], latest.moment)
 
 
-def _note(event: Event, items: list[ChangeItem], zone: str | None) -> str:
-    return wording.change_note_html(event, items, ZoneInfo(zone) if zone else None)
+class Failures:
+    """One thing that fails (an event's alerts, its note) is skipped and logged, without a log storm.
+
+    The traceback is logged once per distinct failure; while the same failure repeats on every tick,
+    one line at most every ``REMIND``. When it works again, that is logged too.
+    """
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._logged: dict[str, tuple[str, datetime]] = {}
+
+    def failed(self, what: str, exc: Exception) -> None:
+        # the first line only: a database error goes on with the statement's values, which vary
+        first_line = next(iter(str(exc).splitlines()), "")
+        now, signature = self._clock.now(), f"{type(exc).__name__}: {first_line}"
+        last = self._logged.get(what)
+        if last is None or last[0] != signature:
+            log.error("%s failed and is skipped; everything else goes on", what, exc_info=exc)
+        elif now - last[1] >= REMIND:
+            log.error("%s still fails (%s) and is skipped", what, signature)
+        else:
+            return
+        self._logged[what] = (signature, now)
+
+    def succeeded(self, what: str) -> None:
+        if self._logged.pop(what, None) is not None:
+            log.info("%s works again", what)
+
+
+def _told(state: ToldState) -> Told:
+    history = {n: Snapshot.from_json(s) if s is not None else None for n, s in state.history.items()}
+    return Told(state.seq, history, state.removed)
+
+
+def _chat_notes(rows: Iterable[NoteRow]) -> dict[int, ChatNotes]:
+    written: dict[int, set[int]] = defaultdict(set)
+    sent: dict[int, set[int]] = defaultdict(set)
+    for row in rows:
+        written[row.chat_id].add(row.seq)
+        if row.state is DeliveryState.SENT:
+            sent[row.chat_id].add(row.seq)
+    return {chat: ChatNotes(frozenset(seqs), frozenset(sent[chat])) for chat, seqs in written.items()}
 
 
 class Notifier:
-    def __init__(self, catalog: LiveCatalog, store: Store, sender: Sender, clock: Clock) -> None:
+    def __init__(
+        self,
+        catalog: LiveCatalog,
+        store: Store,
+        sender: Sender,
+        clock: Clock,
+        render: Renderer | None = None,
+    ) -> None:
         self._catalog = catalog
         self._store = store
         self._sender = sender
         self._clock = clock
+        self.render = render or Renderer()
         self._lock = asyncio.Lock()
+        self._failures = Failures(clock)
         self._fanned_out: set[str] = set()
         self._fanned_at: dict[str, datetime] = {}
         self._announced: Catalog | None = None
-
-    async def _announce_changes(self, now: datetime) -> None:
-        """Tell every subscriber what changed in the file since they were last told, once per change.
-
-        The first run over an empty store only records the file as it is: there is nothing to compare.
-        """
-        catalog = self._catalog.current
-        stored = await self._store.event_states()
-        changed: dict[str, str] = {}
-        notes: list[tuple[Event, list[ChangeItem]]] = []
-        for event in catalog:
-            snapshot = Snapshot.of(event)
-            before = stored.get(event.id)
-            if before == snapshot.to_json():
-                continue
-            changed[event.id] = snapshot.to_json()
-            if before is not None:
-                items = diff(Snapshot.from_json(before), event)
-            elif stored and event.is_active and now < event.when.end:
-                items = [ChangeItem(ChangeKind.ADDED, None, None)]
-            else:
-                items = []
-            if items:
-                notes.append((event, items))
-        if notes:
-            subscribers = await self._store.subscribers()
-            rows = [
-                NewDelivery(change_key(event), sub.chat_id, _note(event, items, sub.timezone), now)
-                for event, items in notes
-                for sub in subscribers
-            ]
-            written = await self._store.enqueue(rows, now)
-            log.info("%d event(s) changed; %d note(s) written to the outbox", len(notes), written)
-        if changed:
-            await self._store.save_event_states(changed, now)
-        self._announced = catalog
+        self._held: frozenset[str] = frozenset()
+        self._held_logged: tuple[str, datetime] | None = None
+        self._planned: tuple[Catalog, list[PlannedAlert], frozenset[str]] | None = None
 
     async def tick(self) -> DrainReport:
         """Write every owed note and alert, then send what is due; safe to call at any time, repeatedly.
 
         The sending happens outside this method's lock: a long broadcast must not hold up the writing
-        of the next alert, which the running drain then picks up.
+        of the next alert, which the running drain then picks up. Changes are looked at again on every
+        tick until all of them went out (none held, none failing).
         """
         async with self._lock:
             now = self._clock.now()
-            if self._announced is not self._catalog.current:
-                await self._announce_changes(now)
+            catalog = self._catalog.current
+            if self._announced is not catalog:
+                try:
+                    done = await self._announce_changes(catalog, now)
+                except Exception as exc:  # the alerts below must go out whatever went wrong here
+                    self._failures.failed("announcing the changes of the events file", exc)
+                else:
+                    self._failures.succeeded("announcing the changes of the events file")
+                    if done:
+                        self._announced = catalog
             await self._fan_out(now)
         return await self._sender.drain()
 
+    # ------------------------------------------------------------ status notes
+
+    async def _announce_changes(self, catalog: Catalog, now: datetime) -> bool:
+        """Tell every subscriber what changed since it was last told; True when all of it is done.
+
+        The first run over an empty store only records the file as it is: there is nothing to compare.
+        """
+        stored = await self._store.told_states()
+        if not stored:
+            await self._store.save_first_states({e.id: Snapshot.of(e).to_json() for e in catalog}, now)
+            return True
+        told = {event_id: _told(state) for event_id, state in stored.items()}
+        proposal = changes.propose(catalog, told, now)
+        if await self._held_back(proposal, told, now):
+            return False
+        subscribers = await self._store.subscribers() if proposal else []
+        planned, _ = self._plan()
+        done, notes = True, 0
+        for change in proposal:
+            what = f"the status note of {change.event_id}"
+            try:
+                notes += await self._announce(change, subscribers, planned, now)
+            except Exception as exc:  # one event's note must not stop the others'
+                self._failures.failed(what, exc)
+                done = False
+            else:
+                self._failures.succeeded(what)
+        if proposal:
+            log.info("%d event(s) changed; %d note(s) written to the outbox", len(proposal), notes)
+        await self._drop_stale_alerts()
+        return done
+
+    async def _held_back(
+        self,
+        proposal: Sequence[EventChange],
+        told: Mapping[str, Told],
+        now: datetime,
+    ) -> bool:
+        """Hold an edit that would send notes about too many events at once (README: mass edits)."""
+        noted = sum(1 for change in proposal if change.noted)
+        limit = changes.hold_limit(sum(1 for state in told.values() if not state.removed))
+        chats = await self._store.count_subscribers() if noted > limit else 0
+        if chats:
+            digest = changes.proposal_digest(proposal)
+            if not await self._store.is_released(digest):
+                await self._store.hold(digest, noted, chats, now)
+                self._held = frozenset(change.event_id for change in proposal)
+                self._log_held(digest, noted, limit, chats, now)
+                return True
+            log.warning("held edit released: notes about %d events go to %d chats", noted, chats)
+        else:
+            dropped = await self._store.drop_held(now)
+            if dropped is not None:
+                log.warning(
+                    "the held edit of the events file is no longer in the file: its notes about %d events "
+                    "are dropped, none of them was sent",
+                    dropped.events,
+                )
+        self._held, self._held_logged = frozenset(), None
+        return False
+
+    def _log_held(self, digest: str, noted: int, limit: int, chats: int, now: datetime) -> None:
+        if self._held_logged is None or self._held_logged[0] != digest:
+            log.warning(
+                "held an edit of the events file: it would send notes about %d events at once (more than "
+                "%d) to each of %d subscribed chats, so none was sent and the alerts of the events it "
+                "changes wait too. An operator (SUMMITBOT_ADMINS) sends them with /release; putting the "
+                "previous file back drops them.",
+                noted,
+                limit,
+                chats,
+            )
+        elif now - self._held_logged[1] >= REMIND:
+            log.warning(
+                "an edit of the events file is still held (notes about %d events): /release sends them, "
+                "putting the previous file back drops them",
+                noted,
+            )
+        else:
+            return
+        self._held_logged = (digest, now)
+
+    async def _announce(
+        self,
+        change: EventChange,
+        subscribers: Sequence[Subscriber],
+        planned: Sequence[PlannedAlert],
+        now: datetime,
+    ) -> int:
+        """One event's next note, in one transaction with skipping what it supersedes; notes written."""
+        rows = await self._store.note_rows(change.event_id)
+        stale = [r.id for r in rows if r.state is DeliveryState.PENDING and r.seq <= change.told.number]
+        event = change.event
+        if event is None:
+            await self._store.mark_removed(change.event_id, stale, now)
+            return 0
+        told = changes.announce(event, change.told, _chat_notes(rows), (s.chat_id for s in subscribers), now)
+        key = note_key(event.id, told.number)
+        # a reminder whose moment passed before the note gave the new date would only repeat it, late
+        passed = [a for a in planned if a.event.id == event.id and a.moment <= now < a.expires]
+        texts: dict[tuple[tuple[ChangeItem, ...], str | None], str] = {}
+        deliveries: list[NewDelivery] = []
+        for sub in subscribers:
+            items = told.owed.get(sub.chat_id)
+            if not items:
+                continue
+            if (items, sub.timezone) not in texts:
+                texts[items, sub.timezone] = self.render.note(event, items, reader_zone(sub.timezone))
+            deliveries.append(NewDelivery(key, sub.chat_id, texts[items, sub.timezone], now))
+            if any(item.kind in DATED for item in items):
+                deliveries += [
+                    NewDelivery(a.key, sub.chat_id, "", a.moment, DeliveryState.SKIPPED) for a in passed
+                ]
+        superseded = stale if told.number != change.told.number else []
+        retext = await self._reword_waiting_alerts(event, subscribers, planned, now)
+        await self._store.announce(
+            event.id, told.number, told.snapshot.to_json(), deliveries, superseded, now, retext
+        )
+        return len(told.owed)
+
+    async def _reword_waiting_alerts(
+        self, event: Event, subscribers: Sequence[Subscriber], planned: Sequence[PlannedAlert], now: datetime
+    ) -> list[tuple[list[int], str]]:
+        """Alerts already written for this event's current dates, worded anew: after a note says
+        "Confirmed" or "Mumbai", a reminder that goes out next must not say otherwise."""
+        by_key = {a.key: a for a in planned if a.event.id == event.id}
+        if not by_key:
+            return []
+        zones = {sub.chat_id: sub.timezone for sub in subscribers}
+        groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        for row_id, key, chat_id in await self._store.pending_for_keys(by_key):
+            groups[key, zones.get(chat_id)].append(row_id)
+        return [
+            (ids, self.render.alert(by_key[key], now, reader_zone(zone)))
+            for (key, zone), ids in groups.items()
+        ]
+
+    async def _drop_stale_alerts(self) -> None:
+        """Waiting alert rows whose alert is no longer planned (the date moved, the event was called off
+        or left the file, its lead time was removed) are skipped: they would say something untrue."""
+        planned, failed = self._plan()
+        keep = {a.key for a in planned}
+        stale = [
+            key
+            for key in await self._store.pending_keys()
+            if (event_id := alert_event(key)) is not None and event_id not in failed and key not in keep
+        ]
+        if stale:
+            skipped = await self._store.skip_pending(stale, "no longer planned: the event changed")
+            log.info(
+                "%d waiting alert message(s) skipped: their event changed since they were written", skipped
+            )
+
+    # ------------------------------------------------------------ alerts
+
+    def _plan(self) -> tuple[list[PlannedAlert], frozenset[str]]:
+        """The alert plan of the current file, event by event: one that cannot be planned is left out."""
+        catalog = self._catalog.current
+        if self._planned is None or self._planned[0] is not catalog:
+            planned: list[PlannedAlert] = []
+            failed: set[str] = set()
+            for event in catalog:
+                what = f"planning the alerts of {event.id}"
+                try:
+                    found = list(alerts.alerts_for(event))
+                except Exception as exc:  # one event's plan must not stop the others'
+                    self._failures.failed(what, exc)
+                    failed.add(event.id)
+                    continue
+                self._failures.succeeded(what)
+                planned += found
+            planned.sort(key=lambda a: (a.moment, a.event.id, a.kind))
+            self._planned = (catalog, planned, frozenset(failed))
+        return self._planned[1], self._planned[2]
+
     async def _fan_out(self, now: datetime) -> None:
         head_start = await self._head_start()
+        planned, _ = self._plan()
         due = [
             a
-            for a in alerts.plan(self._catalog.current)
-            if a.moment - head_start - PREPARE <= now < a.expires and a.key not in self._fanned_out
+            for a in planned
+            if a.moment - head_start - PREPARE <= now < a.expires
+            and a.key not in self._fanned_out
+            and a.event.id not in self._held
         ]
         if not due:
             return
@@ -175,11 +419,23 @@ class Notifier:
         seen = [self._fanned_at.get(a.key) for a in due]
         since = None if None in seen else min(s for s in seen if s is not None)
         subscribers = await self._store.subscribers(since=since)
-        written = await self._store.enqueue(owed_deliveries(due, subscribers, now, self._spacing), now)
+        by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
         for alert in due:
-            self._fanned_at[alert.key] = now
-            if alert.moment <= now:
-                self._fanned_out.add(alert.key)
+            by_event[alert.event.id].append(alert)
+        written = 0
+        for event_id, group in by_event.items():
+            what = f"the alerts of {event_id}"
+            try:
+                rows = owed_deliveries(group, subscribers, now, self._spacing, self.render.alert)
+                written += await self._store.enqueue(rows, now)
+            except Exception as exc:  # one event's alerts must not stop the others'
+                self._failures.failed(what, exc)
+                continue
+            self._failures.succeeded(what)
+            for alert in group:
+                self._fanned_at[alert.key] = now
+                if alert.moment <= now:
+                    self._fanned_out.add(alert.key)
         log.info("%d alert(s) due; %d message(s) written to the outbox", len(due), written)
 
     @property
@@ -194,6 +450,7 @@ class Notifier:
         """The next moment something becomes owed or due: the next alert, or a retry waiting in the outbox."""
         now = self._clock.now()
         head_start = await self._head_start()
-        starts = (a.moment - head_start - PREPARE for a in alerts.plan(self._catalog.current))
+        planned, _ = self._plan()
+        starts = (a.moment - head_start - PREPARE for a in planned)
         moments = [min((s for s in starts if s > now), default=None), await self._store.next_due()]
         return min((m for m in moments if m is not None), default=None)

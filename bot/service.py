@@ -6,6 +6,7 @@ every time is shown in the chat's own zone when it has chosen one (``/timezone``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
@@ -60,6 +61,8 @@ class Summit:
         self.clock = clock
         self.admins = admins
         self._zones: dict[int, str] = {}
+        self.on_release: Callable[[], None] = lambda: None
+        """Called after ``/release``, so the held notes go out now rather than at the next tick."""
 
     async def load(self) -> None:
         """Chats' chosen zones, read once: this process is the only writer, and every reply needs one.
@@ -186,3 +189,13 @@ class Summit:
             events=len(catalog.events),
             upcoming=len(timeline.upcoming(catalog, self.clock.now())),
         )
+
+    async def release(self, chat: Chat) -> str:
+        """Operators only: send the notes of an edit held for touching too many events (README)."""
+        if chat.user_id not in self.admins:
+            return wording.ADMINS_ONLY
+        held = await self.store.release_held(self.clock.now(), chat.user_id)
+        if held is None:
+            return wording.NOTHING_HELD
+        self.on_release()
+        return wording.released(held.events, held.chats)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     BigInteger,
@@ -32,8 +32,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.engine import Connection, CursorResult, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ENQUEUE_CHUNK = 5000
@@ -111,7 +111,38 @@ class EventStateRow(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     fingerprint: Mapped[str] = mapped_column(Text)
+    """The snapshot (``bot.changes.Snapshot`` as JSON) of note number ``seq``."""
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    seq: Mapped[int | None] = mapped_column(Integer)
+    """The event's latest note number; none in databases from before note numbers, read as 0."""
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    """When the event left the events file, until it comes back."""
+
+
+class EventNoteRow(Base):
+    """Every numbered state of an event: a chat that missed the latest notes was told an earlier one."""
+
+    __tablename__ = "event_notes"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    """None: the event was not in the calendar (before a "new in the calendar" note)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HeldEditRow(Base):
+    """An edit of the events file that would have sent notes about too many events at once."""
+
+    __tablename__ = "held_edits"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    events: Mapped[int] = mapped_column(Integer)
+    chats: Mapped[int] = mapped_column(Integer)
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    released_by: Mapped[int | None] = mapped_column(BigInteger)
+    dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 @dataclass(frozen=True)
@@ -141,6 +172,31 @@ class Outcome:
     state: DeliveryState
     error: str | None = None
     retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ToldState:
+    """An event's told state as stored: the latest note number, every numbered snapshot (JSON)."""
+
+    seq: int
+    history: dict[int, str | None]
+    removed: bool
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    """One numbered change note in the outbox."""
+
+    id: int
+    chat_id: int
+    seq: int
+    state: DeliveryState
+
+
+@dataclass(frozen=True)
+class HeldEdit:
+    events: int
+    chats: int
 
 
 @dataclass(frozen=True)
@@ -315,19 +371,7 @@ class Store:
         before = await self._count_deliveries()
         async with self._session.begin() as session:
             for chunk in _chunks(deliveries, ENQUEUE_CHUNK):
-                params = [
-                    {
-                        "key": d.key,
-                        "chat_id": d.chat_id,
-                        "text": d.text,
-                        "due_at": d.due_at,
-                        "created_at": now,
-                        "state": d.state,
-                        "attempts": 0,
-                    }
-                    for d in chunk
-                ]
-                await session.execute(statement, params)
+                await session.execute(statement, [_params(d, now) for d in chunk])
         return await self._count_deliveries() - before
 
     async def _count_deliveries(self) -> int:
@@ -371,11 +415,12 @@ class Store:
                     "attempts": DeliveryRow.attempts + 1,
                     "last_error": (outcome.error or "")[:500],
                 }
+                query = update(DeliveryRow).where(DeliveryRow.id == outcome.id)
                 if outcome.retry_at is not None:
                     values["due_at"] = outcome.retry_at
-                await session.execute(
-                    update(DeliveryRow).where(DeliveryRow.id == outcome.id).values(**values)
-                )
+                    # a retry must not revive a row skipped meanwhile (a newer note made it untrue)
+                    query = query.where(DeliveryRow.state == DeliveryState.PENDING)
+                await session.execute(query.values(**values))
 
     async def sent_to(self, chat_id: int) -> list[str]:
         """Keys sent to a chat, oldest first: what an admin or a test asks "did they get it?"."""
@@ -392,18 +437,202 @@ class Store:
             rows = await session.execute(select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state))
             return {str(state): int(n) for state, n in rows.all()}
 
-    # ------------------------------------------------------------ announced event states
+    # ------------------------------------------------------------ what subscribers were told
 
-    async def event_states(self) -> dict[str, str]:
+    async def told_states(self) -> dict[str, ToldState]:
+        """Every event's told state; a database from before note numbers reads as note 0."""
         async with self._session() as session:
-            rows = await session.execute(select(EventStateRow.event_id, EventStateRow.fingerprint))
-            return dict(rows.all())
+            states = (await session.scalars(select(EventStateRow))).all()
+            notes = (
+                await session.execute(select(EventNoteRow.event_id, EventNoteRow.seq, EventNoteRow.snapshot))
+            ).all()
+        history: dict[str, dict[int, str | None]] = {}
+        for event_id, seq, snapshot in notes:
+            history.setdefault(event_id, {})[seq] = snapshot
+        told = {}
+        for row in states:
+            seq = row.seq or 0
+            told[row.event_id] = ToldState(
+                seq, {**history.get(row.event_id, {}), seq: row.fingerprint}, row.removed_at is not None
+            )
+        return told
 
-    async def save_event_states(self, states: dict[str, str], now: datetime) -> None:
+    async def save_first_states(self, states: dict[str, str], now: datetime) -> None:
+        """The first run over an empty store: the file as it is counts as told (note 0 of each event)."""
         async with self._session.begin() as session:
-            for event_id, fingerprint in states.items():
-                row = await session.get(EventStateRow, event_id)
-                if row is None:
-                    session.add(EventStateRow(event_id=event_id, fingerprint=fingerprint, updated_at=now))
-                else:
-                    row.fingerprint, row.updated_at = fingerprint, now
+            for event_id, snapshot in states.items():
+                session.add(EventStateRow(event_id=event_id, fingerprint=snapshot, seq=0, updated_at=now))
+                session.add(EventNoteRow(event_id=event_id, seq=0, snapshot=snapshot, created_at=now))
+
+    async def note_rows(self, event_id: str) -> list[NoteRow]:
+        """This event's numbered change notes, every chat and state (older hash-keyed notes left out)."""
+        prefix = f"change/{event_id}/"
+        async with self._session() as session:
+            rows = await session.execute(
+                select(DeliveryRow.id, DeliveryRow.chat_id, DeliveryRow.key, DeliveryRow.state).where(
+                    DeliveryRow.key >= prefix, DeliveryRow.key < prefix[:-1] + "0"
+                )
+            )
+            found = []
+            for row_id, chat_id, key, state in rows:
+                rest = key.removeprefix(prefix)
+                if rest.isdigit():
+                    found.append(NoteRow(row_id, chat_id, int(rest), DeliveryState(state)))
+            return found
+
+    async def announce(
+        self,
+        event_id: str,
+        seq: int,
+        snapshot: str,
+        deliveries: Sequence[NewDelivery],
+        stale: Sequence[int],
+        now: datetime,
+        retext: Sequence[tuple[Sequence[int], str]] = (),
+    ) -> None:
+        """In one transaction: skip the stale notes, write the new ones, reword waiting alerts (``retext``:
+        row ids and their new text), save the new told state.
+
+        A crash anywhere in it leaves all or nothing, so the same note number is recomputed after a
+        restart; the outbox's unique (key, chat) would drop a second copy of any row all the same.
+        """
+        async with self._session.begin() as session:
+            await self._skip(session, stale, f"superseded by note {seq}")
+            statement = self._insert().on_conflict_do_nothing()
+            for chunk in _chunks(deliveries, ENQUEUE_CHUNK):
+                await session.execute(statement, [_params(d, now) for d in chunk])
+            for ids, text_now in retext:
+                for start in range(0, len(ids), 500):
+                    await session.execute(
+                        update(DeliveryRow)
+                        .where(
+                            DeliveryRow.id.in_(ids[start : start + 500]),
+                            DeliveryRow.state == DeliveryState.PENDING,
+                        )
+                        .values(text=text_now)
+                    )
+            row = await session.get(EventStateRow, event_id)
+            if row is None:
+                row = EventStateRow(event_id=event_id, fingerprint=snapshot, seq=0, updated_at=now)
+                session.add(row)
+                await session.merge(EventNoteRow(event_id=event_id, seq=0, snapshot=None, created_at=now))
+            elif row.seq is None:  # a database from before note numbers: what it holds was told
+                await session.merge(
+                    EventNoteRow(
+                        event_id=event_id, seq=0, snapshot=row.fingerprint, created_at=row.updated_at
+                    )
+                )
+            if seq != (row.seq or 0):
+                await session.merge(
+                    EventNoteRow(event_id=event_id, seq=seq, snapshot=snapshot, created_at=now)
+                )
+            row.fingerprint, row.seq, row.updated_at, row.removed_at = snapshot, seq, now, None
+
+    async def mark_removed(self, event_id: str, stale: Sequence[int], now: datetime) -> None:
+        """The event left the file: its waiting notes are no longer true; it may come back later."""
+        async with self._session.begin() as session:
+            await self._skip(session, stale, "the event left the events file")
+            row = await session.get(EventStateRow, event_id)
+            if row is not None:
+                row.removed_at = now
+
+    @staticmethod
+    async def _skip(session: AsyncSession, ids: Sequence[int], reason: str) -> None:
+        """Mark rows skipped, but only while still pending: a sent or failed row keeps its outcome."""
+        for start in range(0, len(ids), 500):
+            await session.execute(
+                update(DeliveryRow)
+                .where(
+                    DeliveryRow.id.in_(ids[start : start + 500]), DeliveryRow.state == DeliveryState.PENDING
+                )
+                .values(state=DeliveryState.SKIPPED, last_error=reason)
+            )
+
+    async def pending_for_keys(self, keys: Iterable[str]) -> list[tuple[int, str, int]]:
+        """(id, key, chat) of the rows still waiting under these keys."""
+        keys = list(keys)
+        found: list[tuple[int, str, int]] = []
+        async with self._session() as session:
+            for start in range(0, len(keys), 500):
+                rows = await session.execute(
+                    select(DeliveryRow.id, DeliveryRow.key, DeliveryRow.chat_id).where(
+                        DeliveryRow.key.in_(keys[start : start + 500]),
+                        DeliveryRow.state == DeliveryState.PENDING,
+                    )
+                )
+                found += [(row_id, key, chat_id) for row_id, key, chat_id in rows]
+        return found
+
+    async def pending_keys(self) -> set[str]:
+        async with self._session() as session:
+            keys = await session.scalars(
+                select(DeliveryRow.key).where(DeliveryRow.state == DeliveryState.PENDING).distinct()
+            )
+            return set(keys)
+
+    async def skip_pending(self, keys: Iterable[str], reason: str) -> int:
+        """Waiting messages that became untrue (an alert for a date that moved) are skipped, not sent."""
+        keys = list(keys)
+        skipped = 0
+        async with self._session.begin() as session:
+            for start in range(0, len(keys), 500):
+                result = await session.execute(
+                    update(DeliveryRow)
+                    .where(
+                        DeliveryRow.key.in_(keys[start : start + 500]),
+                        DeliveryRow.state == DeliveryState.PENDING,
+                    )
+                    .values(state=DeliveryState.SKIPPED, last_error=reason)
+                )
+                skipped += cast(CursorResult[Any], result).rowcount  # one UPDATE: its count is reliable
+        return skipped
+
+    # ------------------------------------------------------------ held edits
+
+    async def hold(self, digest: str, events: int, chats: int, now: datetime) -> None:
+        """Record an edit as held; one held at a time, so any other one still open is dropped."""
+        async with self._session.begin() as session:
+            await session.execute(
+                update(HeldEditRow).where(HeldEditRow.digest != digest, *_open_hold()).values(dropped_at=now)
+            )
+            if await session.get(HeldEditRow, digest) is None:
+                session.add(HeldEditRow(digest=digest, events=events, chats=chats, held_at=now))
+
+    async def is_released(self, digest: str) -> bool:
+        async with self._session() as session:
+            row = await session.get(HeldEditRow, digest)
+            return row is not None and row.released_at is not None
+
+    async def drop_held(self, now: datetime) -> HeldEdit | None:
+        """The held edit is no longer in the file: nothing of it will be sent."""
+        async with self._session.begin() as session:
+            row = await session.scalar(select(HeldEditRow).where(*_open_hold()))
+            if row is None:
+                return None
+            row.dropped_at = now
+            return HeldEdit(row.events, row.chats)
+
+    async def release_held(self, now: datetime, by: int | None) -> HeldEdit | None:
+        """An operator lets the held edit's notes go out (``/release``); None when nothing is held."""
+        async with self._session.begin() as session:
+            row = await session.scalar(select(HeldEditRow).where(*_open_hold()))
+            if row is None:
+                return None
+            row.released_at, row.released_by = now, by
+            return HeldEdit(row.events, row.chats)
+
+
+def _open_hold() -> tuple[Any, ...]:
+    return (HeldEditRow.released_at.is_(None), HeldEditRow.dropped_at.is_(None))
+
+
+def _params(d: NewDelivery, now: datetime) -> dict[str, Any]:
+    return {
+        "key": d.key,
+        "chat_id": d.chat_id,
+        "text": d.text,
+        "due_at": d.due_at,
+        "created_at": now,
+        "state": d.state,
+        "attempts": 0,
+    }

@@ -506,6 +506,16 @@ def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: 
     )
 
 
+def released(events: int, chats: int) -> str:
+    """/release: the operator let a held edit of the events file go out."""
+    return (
+        f"Released: the held notes about {plural(events, 'event')} are going out now to "
+        f"{plural(chats, 'subscribed chat')}, and those events' reminders follow as planned."
+    )
+
+
+NOTHING_HELD = "Nothing is held: every edit of the events file has gone out as usual."
+
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 BUTTON_SUBSCRIBE = "🔔 Subscribe"
 BUTTON_UNSUBSCRIBE = "🔕 Unsubscribe"

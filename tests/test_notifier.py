@@ -1,13 +1,21 @@
-"""The rule for who is owed which alert, and when its rows fall due: pure, so tested without a bot."""
+"""Who is owed which alert and when its rows fall due (pure), and one bad event among good ones (bot)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from bot import alerts
-from bot.notifier import owed_deliveries, wanted
+import pytest
+
+from bot import alerts, wording
+from bot.bootstrap import boot_of
+from bot.clock import ManualClock
+from bot.notifier import Failures, Renderer, alert_event, owed_deliveries, wanted
 from bot.store import DeliveryState, Subscriber
-from tests.conftest import IST, SEED_DAY, build
+from tests.conftest import IST, SEED_DAY, Harness, build
+
+ALICE = 401
 
 MOMENT = datetime(2025, 12, 5, 9, 0, tzinfo=IST)  # the 2h alert of an exact 11:00 event
 LONG_AGO = datetime(2025, 1, 1, tzinfo=UTC)
@@ -77,3 +85,94 @@ def test_a_chat_that_chose_lead_times_gets_those_and_the_notes_that_are_not_lead
         alerts.AlertKind.TODAY
     }
     assert all(wanted(a, None) for a in planned)
+
+
+def test_a_chat_whose_stored_zone_this_machine_does_not_know_reads_the_alert_in_the_events_zone() -> None:
+    (_day, two_hours) = plan()
+    rows = owed_deliveries([two_hours], [subscriber(1), subscriber(2, zone="Mars/Olympus_Mons")], MOMENT)
+    assert len(rows) == 2
+    assert "Friday 5 December 2025, 11:00 IST\n" in rows[1].text
+
+
+def test_alert_keys_are_told_apart_from_note_keys_whatever_the_event_is_called() -> None:
+    assert alert_event("summit-2025/lead/7d/20251128T0330Z") == "summit-2025"
+    assert alert_event("change/lead/7d/20251128T0330Z") == "change"  # an event called "change"
+    assert alert_event("change/summit-2025/3") is None
+    assert alert_event("change/summit-2025/9f2c4e1a77b3d0c5") is None
+
+
+def test_a_failure_is_logged_with_its_traceback_once_then_as_a_line_every_ten_minutes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.notifier")
+    clock = ManualClock(SEED_DAY)
+    failures = Failures(clock)
+    for _ in range(20):  # a tick every 30 seconds for ten minutes
+        failures.failed("the alerts of talks", ValueError("cannot word it"))
+        clock.advance(timedelta(seconds=30))
+    failures.failed("the alerts of talks", ValueError("cannot word it"))
+    failures.failed("the alerts of talks", KeyError("something else"))  # a new failure: in full again
+    failures.succeeded("the alerts of talks")
+    lines = [(r.levelname, r.getMessage(), r.exc_info is not None) for r in caplog.records]
+    assert lines == [
+        ("ERROR", "the alerts of talks failed and is skipped; everything else goes on", True),
+        ("ERROR", "the alerts of talks still fails (ValueError: cannot word it) and is skipped", False),
+        ("ERROR", "the alerts of talks failed and is skipped; everything else goes on", True),
+        ("INFO", "the alerts of talks works again", False),
+    ]
+
+
+# ---------------------------------------------------------------- through the running bot
+
+BROKEN_AND_FINE = """\
+timezone: UTC
+sources:
+  desk: {title: Test desk, by: The operator, date: 2025-09-01}
+events:
+  - id: broken
+    title: The broken one
+    when: {at: "2025-10-05T12:00Z"}
+    status: {source: desk}
+    source: desk
+    reminders: [1h]
+  - id: fine
+    title: The fine one
+    when: {at: "2025-10-05T12:00Z"}
+    status: {source: desk}
+    source: desk
+    reminders: [1h]
+"""
+
+
+async def test_one_event_that_cannot_be_rendered_does_not_stop_the_others_alerts(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    def alert(planned: alerts.PlannedAlert, now: datetime, zone: ZoneInfo | None) -> str:
+        if planned.event.id == "broken":
+            raise ValueError("cannot word this one")
+        return wording.alert_html(planned, now, zone)
+
+    caplog.set_level(logging.INFO, logger="bot.notifier")
+    bot.settings.events.write_text(BROKEN_AND_FINE)
+    moment = datetime(2025, 10, 5, 11, 0, tzinfo=UTC)
+    async with bot.running():
+        await bot.ask(ALICE, "/subscribe")
+        notifier = boot_of(bot.app).notifier
+        assert notifier is not None
+        notifier.render = Renderer(alert=alert)
+        for minutes in (0, 1, 2, 3, 11):  # every tick tries the broken one again
+            await bot.jump(moment + timedelta(minutes=minutes))
+        alerted = [t.splitlines()[0] for t in bot.texts(ALICE) if t.startswith("⏰")]
+        notifier.render = Renderer()  # fixed: what is still owed goes out
+        await bot.jump(moment + timedelta(minutes=12))
+    assert alerted == ["⏰ The fine one in 1 hour"]
+    assert [t.splitlines()[:2] for t in bot.texts(ALICE) if t.startswith("⏰")][1] == [
+        "⏰ The broken one in 48 minutes",
+        "(Late: this reminder was due 2025-10-05 11:00 UTC.)",
+    ]
+    about_it = [r for r in caplog.records if "the alerts of broken" in r.getMessage()]
+    assert [(r.levelname, r.exc_info is not None) for r in about_it] == [
+        ("ERROR", True),  # the traceback, once
+        ("ERROR", False),  # a reminder ten minutes later
+        ("INFO", False),  # it works again
+    ]
