@@ -124,7 +124,7 @@ class _Recorder:
         batch, self._buffer = self._buffer, []
         if batch:
             await self._store.record(batch, self._clock.now())
-            # recorded rows are no longer pending, so the next page need not skip over them
+            # a read that starts from now on sees these rows as written, so it need not skip over them
             self.dispatched.difference_update(outcome.id for outcome in batch)
 
     async def flush_until(self, stop: asyncio.Event) -> None:
@@ -165,8 +165,15 @@ class Sender:
         return report
 
     async def _next_page(self, recorder: _Recorder) -> list[Delivery]:
-        rows = await self._store.pending(self._clock.now() + HORIZON, limit=PAGE + len(recorder.dispatched))
-        return [r for r in rows if r.id not in recorder.dispatched][:PAGE]
+        """Due rows not yet handed out by this drain, unless their outcome was written before the read.
+
+        The set to skip is copied before the read: a batch of outcomes written while the read is under
+        way leaves ``dispatched``, yet the read may have seen those rows still pending; filtered by the
+        live set, that whole batch would be sent a second time.
+        """
+        skip = frozenset(recorder.dispatched)
+        rows = await self._store.pending(self._clock.now() + HORIZON, limit=PAGE + len(skip))
+        return [r for r in rows if r.id not in skip][:PAGE]
 
     async def _dispatch(
         self,

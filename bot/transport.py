@@ -1,9 +1,9 @@
 """How the bot's HTTP requests reach the Bot API server: python-telegram-bot's ``BaseRequest`` on aiohttp.
 
-Measured (docs/benchmarks.md): PTB's default ``HTTPXRequest`` cost about 5 ms of CPU per message with 64
-requests in flight, because httpcore's pool checks every pooled connection on every request; on aiohttp
-the same sender runs about 4.5 times faster, which is what lets a broadcast keep up with 1,000 messages
-a second. Timeouts map to ``TimedOut`` and transport errors to ``NetworkError``, as PTB's own request
+Measured (docs/benchmarks.md): with 64 requests in flight, the same sender runs 1.2 to 5 times faster on
+aiohttp than on PTB's default ``HTTPXRequest`` (depending on the machine), because httpcore's pool checks
+every pooled connection on every request; that is what lets a broadcast come close to 1,000 messages a
+second. Timeouts map to ``TimedOut`` and transport errors to ``NetworkError``, as PTB's own request
 classes do, so retry rules and error handling see the same exceptions.
 """
 

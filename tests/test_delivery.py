@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import pytest
+from telegram import Bot
+
+from bot.clock import ManualClock
+from bot.delivery import Sender
+from bot.store import Delivery, NewDelivery, Outcome, Store
+from bot.transport import AiohttpRequest
 from tests.conftest import IST, Harness
+from tests.fakebotapi import TOKEN, FakeBotApiServer
 
 WEEK_BEFORE = datetime(2025, 11, 28, 9, 0, tzinfo=IST)  # the summit's 7d alert (Lavrov's note is due too)
 DAY_BEFORE = datetime(2025, 12, 4, 9, 0, tzinfo=IST)
@@ -101,3 +112,60 @@ async def test_a_group_upgraded_to_a_supergroup_is_followed_to_its_new_id(bot: H
     assert (
         len([r for r in bot.fake.calls("sendMessage") if r.params.get("chat_id") == str(group)]) == to_old_id
     )
+
+
+class ReadsOvertakenByWrites:
+    """The outbox with one ordering forced: a page read queries while rows it returns are still pending,
+    and their outcomes are written before the read returns to the sender.
+
+    On a busy event loop this happens by chance (the read and the write of a batch of outcomes run on
+    two connections); here every read that returns rows already handed out waits for their outcomes to
+    be written, and no outcome is written before such a read has queried.
+    """
+
+    def __init__(self, store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+        self._pending, self._record = store.pending, store.record
+        self.handed_out: set[int] = set()
+        self.recorded: set[int] = set()
+        self.overtaken: set[int] = set()
+        """Rows a read returned as pending although their outcome was written before it returned."""
+        self._queried = asyncio.Event()
+        self._written = asyncio.Condition()
+        monkeypatch.setattr(store, "pending", self.pending)
+        monkeypatch.setattr(store, "record", self.record)
+
+    async def pending(self, until: datetime, limit: int = 1000) -> list[Delivery]:
+        rows = await self._pending(until, limit)
+        again = {row.id for row in rows} & self.handed_out
+        if self.handed_out:
+            self._queried.set()
+        async with self._written:
+            await self._written.wait_for(lambda: again <= self.recorded)
+        self.overtaken |= again
+        self.handed_out |= {row.id for row in rows}
+        return rows
+
+    async def record(self, outcomes: Sequence[Outcome], now: datetime) -> None:
+        await self._queried.wait()
+        await self._record(outcomes, now)
+        async with self._written:
+            self.recorded |= {outcome.id for outcome in outcomes}
+            self._written.notify_all()
+
+
+async def test_messages_whose_outcome_is_written_while_the_next_page_is_read_are_not_sent_again(
+    tmp_path: Path, fake_bot_api: FakeBotApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = ManualClock(DAY_BEFORE)
+    chats = [7001, 7002, 7003]
+    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    for chat in chats:
+        fake_bot_api.api.add_chat(chat)
+    await store.enqueue([NewDelivery("alert", chat, TOMORROW, clock.now()) for chat in chats], clock.now())
+    outbox = ReadsOvertakenByWrites(store, monkeypatch)
+    async with Bot(TOKEN, base_url=fake_bot_api.base_url, request=AiohttpRequest()) as bot:
+        report = await Sender(store, bot, clock).drain()
+    await store.close()
+    assert outbox.overtaken == outbox.handed_out  # every row was read again, already sent
+    assert Counter(m.chat_id for m in fake_bot_api.api.sent) == dict.fromkeys(chats, 1)
+    assert report.sent == len(chats)
