@@ -21,10 +21,13 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from bot import wording
 from bot.events import Catalog, Event, Fact, Government, HistoryItem, month_end
 from bot.matching import event_names
 from bot.timeline import DATED, Phase, countdown, next_up, upcoming
+from bot.wording import answers as say
+from bot.wording import cards
+from bot.wording.fit import MESSAGE_LIMIT
+from bot.wording.language import Language
 
 Subject = Event | Fact | Government
 
@@ -187,9 +190,10 @@ def _names(catalog: Catalog) -> list[_Name]:
     for event in catalog.events:
         labels += [(event, label) for label in event_names(event)]
     for fact in catalog.facts:
-        labels += [(fact, label) for label in (fact.title, *fact.aliases)]
+        labels += [(fact, label) for label in (*(t for _, t in fact.title.texts), *fact.aliases.all())]
     for government in catalog.governments.values():
-        labels += [(government, label) for label in (government.name, *government.aliases)]
+        names = (*(t for _, t in government.name.texts), *government.aliases.all())
+        labels += [(government, label) for label in names]
     return [name for name in (_name(s, label) for s, label in labels) if name.words]
 
 
@@ -355,7 +359,12 @@ def _in_period(
 
 
 def _period_answer(
-    catalog: Catalog, now: datetime, period: Period, zone: ZoneInfo | None, asked: Event | None
+    catalog: Catalog,
+    now: datetime,
+    period: Period,
+    lang: Language,
+    zone: ZoneInfo | None,
+    asked: Event | None,
 ) -> str:
     today = now.astimezone(zone or catalog.zone).date()
     days = _period_days(period, today)
@@ -363,29 +372,31 @@ def _period_answer(
     if asked is not None:
         sure, maybe = [e for e in sure if e is asked], [e for e in maybe if e is asked]
     later = next_up(catalog, now)
-    return wording.answer_period_html(
-        period.value, days, (sure, maybe), now, zone, asked, later.event if later is not None else None
+    return say.answer_period_html(
+        period.value, days, (sure, maybe), now, lang, zone, asked, later.event if later is not None else None
     )
 
 
 # ---------------------------------------------------------------- answers
 
 
-def answer(catalog: Catalog, now: datetime, question: str, reader_zone: ZoneInfo | None = None) -> str:
+def answer(
+    catalog: Catalog, now: datetime, question: str, lang: Language, reader_zone: ZoneInfo | None = None
+) -> str:
     """Telegram HTML answering ``question`` from ``catalog`` as of ``now``; never longer than a message."""
-    html = _answer(catalog, now, question, reader_zone)
-    return html if len(html) <= wording.MESSAGE_LIMIT else wording.ANSWER_TOO_LONG_HTML
+    html = _answer(catalog, now, question, lang, reader_zone)
+    return html if len(html) <= MESSAGE_LIMIT else say.too_long_html(lang)
 
 
-def _answer(catalog: Catalog, now: datetime, question: str, zone: ZoneInfo | None) -> str:
+def _answer(catalog: Catalog, now: datetime, question: str, lang: Language, zone: ZoneInfo | None) -> str:
     text = unicodedata.normalize("NFKC", question[:MAX_QUESTION_CHARS])
     text = _TAG.sub(" ", _MENTION.sub("", text, count=1))
     letters = [c for c in text if c.isalpha()]
     if not letters:
-        return wording.ANSWER_PROMPT_HTML
+        return say.prompt_html(lang)
     latin = sum(unicodedata.name(c, "").startswith("LATIN") for c in letters)
     if latin * 2 < len(letters):
-        return wording.ANSWER_FOREIGN_HTML
+        return say.foreign_html(lang)
 
     names = _names(catalog)
     context = frozenset(w for n in names if isinstance(n.subject, Government) for w in n.words)
@@ -395,32 +406,32 @@ def _answer(catalog: Catalog, now: datetime, question: str, zone: ZoneInfo | Non
     # "What is the weather in Delhi?" names the summit's place, but it is not about the summit: a
     # question with as many words the file never uses as words naming its subject is not answered.
     if reading.unknown and len(reading.unknown) >= (len(best.explained) if best is not None else 0):
-        return _unknown(catalog, now, matches)
+        return _unknown(catalog, now, matches, lang)
 
     subject = best.name.subject if best is not None else None
     event = subject if isinstance(subject, Event) else None
     if reading.period is not None:
-        return _period_answer(catalog, now, reading.period, zone, event)
+        return _period_answer(catalog, now, reading.period, lang, zone, event)
     if reading.intent is Intent.NEXT:
-        return wording.next_html(next_up(catalog, now), now, zone)
+        return cards.next_html(next_up(catalog, now), now, lang, zone)
     if isinstance(subject, Fact):
-        return _facts(catalog, subject, names, reading)
+        return _facts(catalog, subject, names, reading, lang)
     if isinstance(subject, Government) and reading.intent in (None, Intent.WHAT_IS):
         involved = [e for e in catalog.events if subject in e.governments]
-        return wording.answer_government_html(subject, involved, now, zone)
+        return say.answer_government_html(subject, involved, now, lang, zone)
     if event is None:
         if reading.intent is Intent.HISTORY:
-            return wording.answer_news_html(_news(catalog))
+            return say.answer_news_html(_news(catalog), lang)
         if reading.intent is Intent.FIGURES and catalog.facts:
-            return wording.answer_facts_html([(f, catalog.sources[f.source]) for f in catalog.facts])
+            return say.answer_facts_html(catalog.facts, lang)
         if reading.intent in (None, Intent.WHAT_IS):
-            return wording.ANSWER_PROMPT_HTML if not reading.content else _unknown(catalog, now, matches)
+            return say.prompt_html(lang) if not reading.content else _unknown(catalog, now, matches, lang)
         following = next_up(catalog, now)
         if following is None:
-            return wording.next_html(None, now, zone)
+            return cards.next_html(None, now, lang, zone)
         event = following.event
     government = subject if isinstance(subject, Government) else _named_government(names, reading, best)
-    return _about(catalog, event, reading.intent, now, zone, government)
+    return _about(catalog, event, reading.intent, now, lang, zone, government)
 
 
 def _about(
@@ -428,35 +439,36 @@ def _about(
     event: Event,
     intent: Intent | None,
     now: datetime,
+    lang: Language,
     zone: ZoneInfo | None,
     government: Government | None,
 ) -> str:
     host = catalog.get(event.during) if event.during is not None else None
     match intent:
         case Intent.WHEN:
-            return wording.answer_when_html(event, now, zone, host)
+            return say.answer_when_html(event, now, lang, zone, host)
         case Intent.WHERE:
-            return wording.answer_where_html(event, now, zone, host)
+            return say.answer_where_html(event, now, lang, zone, host)
         case Intent.CONFIRMED:
-            return wording.answer_confirmed_html(event, now, zone, government)
+            return say.answer_confirmed_html(event, now, lang, zone, government)
         case Intent.WHO_CONFIRMED:
-            return wording.answer_who_confirmed_html(event, now, zone)
+            return say.answer_who_confirmed_html(event, now, lang, zone)
         case Intent.HOW_LONG:
-            return wording.answer_how_long_html(event, now, zone)
+            return say.answer_how_long_html(event, now, lang, zone)
         case Intent.PAST:
-            return wording.answer_past_html(event, now, zone)
+            return say.answer_past_html(event, now, lang, zone)
         case Intent.HISTORY:
-            return wording.answer_history_html(event, now, zone)
+            return say.answer_history_html(event, now, lang, zone)
         case _:
-            return wording.event_card_html(event, now, zone)
+            return cards.event_card_html(event, now, lang, zone)
 
 
-def _facts(catalog: Catalog, fact: Fact, names: list[_Name], reading: _Reading) -> str:
+def _facts(catalog: Catalog, fact: Fact, names: list[_Name], reading: _Reading, lang: Language) -> str:
     """The fact asked about, then every other fact the question names in full: "how big is the trade
     deficit?" also gets the trade and export figures, since the file gives no deficit figure."""
     also = [n.subject for n in names if isinstance(n.subject, Fact) and n.words <= reading.content]
     facts = list(dict.fromkeys([fact, *(f for f in catalog.facts if f in also)]))
-    return wording.answer_facts_html([(f, catalog.sources[f.source]) for f in facts])
+    return say.answer_facts_html(facts, lang)
 
 
 def _news(catalog: Catalog) -> list[tuple[Event, HistoryItem]]:
@@ -464,8 +476,8 @@ def _news(catalog: Catalog) -> list[tuple[Event, HistoryItem]]:
     return sorted(entries, key=lambda pair: (pair[1].on, pair[0].id), reverse=True)[:MAX_NEWS]
 
 
-def _unknown(catalog: Catalog, now: datetime, matches: list[_Match]) -> str:
+def _unknown(catalog: Catalog, now: datetime, matches: list[_Match], lang: Language) -> str:
     """The events the question came closest to naming, else the next ones on the calendar."""
     close = [m.name.subject for m in matches if isinstance(m.name.subject, Event)]
     suggestions = list(dict.fromkeys(close or upcoming(catalog, now)))[:MAX_SUGGESTIONS]
-    return wording.answer_unknown_html(suggestions)
+    return say.answer_unknown_html(suggestions, lang)

@@ -24,15 +24,18 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.request import BaseRequest
 
-from bot import handlers, wording
+from bot import handlers
 from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import Clock, ManualClock, ShiftedClock, SystemClock
 from bot.delivery import Limits, Sender
+from bot.languages import DEFAULT, SUPPORTED
 from bot.logs import setup_logging
 from bot.notifier import Notifier
 from bot.service import Summit
 from bot.settings import TELEGRAM_API, Settings, SettingsError, load_settings
 from bot.transport import AiohttpRequest
+from bot.wording import chat as replies
+from bot.wording.language import Language, language
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ async def on_startup(app: App) -> None:
     sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate))
     boot.notifier = Notifier(boot.catalog, store, sender, boot.clock)
     app.bot_data[handlers.SUMMIT] = boot.summit
-    await app.bot.set_my_commands([BotCommand(name, text) for name, text in wording.COMMANDS])
+    await _register_commands(app)
     jobs = app.job_queue
     if jobs is None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
@@ -103,6 +106,14 @@ async def on_startup(app: App) -> None:
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, _reload_now, app)
     await _ring(app)
+
+
+async def _register_commands(app: App) -> None:
+    """The command menu in English for everyone, and in each other language for its speakers
+    (``setMyCommands``' ``language_code``): a Russian client shows Russian descriptions."""
+    for code in SUPPORTED:
+        commands = [BotCommand(name, text) for name, text in replies.commands(language(code))]
+        await app.bot.set_my_commands(commands, language_code=None if code == DEFAULT else code)
 
 
 async def on_shutdown(app: App) -> None:
@@ -190,7 +201,7 @@ def make_clock(as_of: datetime | None) -> Clock:
     return ShiftedClock(as_of) if as_of is not None else SystemClock()
 
 
-def run(events: Path | None, as_of: str | None) -> int:
+def run(events: Path | None, as_of: str | None, lang: str | None = None) -> int:
     """``summitbot run``: Telegram when a token is set, otherwise the terminal chat."""
     from bot.cli import UsageError, parse_as_of
 
@@ -201,7 +212,7 @@ def run(events: Path | None, as_of: str | None) -> int:
     catalog = LiveCatalog.load(settings.events)
     clock = make_clock(parse_as_of(as_of, catalog.current.zone) if as_of else None)
     if settings.token is None:
-        return _terminal(settings, clock)
+        return _terminal(settings, clock, language(lang))
     secret = settings.token.get_secret_value()
     setup_logging(secret)
     app = build_application(settings, clock)
@@ -223,7 +234,7 @@ def run(events: Path | None, as_of: str | None) -> int:
     return 0
 
 
-def _terminal(settings: Settings, clock: Clock) -> int:
+def _terminal(settings: Settings, clock: Clock, lang: Language) -> int:
     """The terminal chat, on a database of its own unless one is named, so a demo never leaks into the
     real bot's subscribers."""
     from bot.terminal import chat
@@ -233,7 +244,7 @@ def _terminal(settings: Settings, clock: Clock) -> int:
         if not settings.names_database:
             settings = settings.model_copy(update={"db": f"sqlite+aiosqlite:///{Path(scratch) / 'chat.db'}"})
         try:
-            return asyncio.run(chat(settings, clock))
+            return asyncio.run(chat(settings, clock, lang))
         except KeyboardInterrupt:
             return 0
 

@@ -20,7 +20,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.events import Catalog, Event, Lifecycle, Precision, When
+from bot.events import Catalog, Event, Lifecycle, Localized, Precision, When
 
 HOLD_FLOOR = 5
 """An edit noting at most this many events is never held, however small the calendar."""
@@ -36,19 +36,23 @@ class Snapshot:
     last: str
     at: str | None
     place: str | None
+    place_texts: tuple[tuple[str, str], ...] | None = field(default=None, compare=False)
+    """The place in every language the file gave, to word a "from" side in the reader's language; a
+    translation alone is not a change, so it takes no part in comparisons (``place`` is English)."""
 
     @classmethod
     def of(cls, event: Event) -> Snapshot:
         when = event.when
         return cls(
             lifecycle=event.lifecycle.value,
-            confirmed_by=tuple(sorted(g.name for g in event.confirmed_by)),
+            confirmed_by=tuple(sorted(g.name.en for g in event.confirmed_by)),
             precision=when.precision.value,
             zone=when.zone.key,
             first=when.first.isoformat(),
             last=when.last.isoformat(),
             at=when.at.isoformat() if when.at is not None else None,
-            place=event.place,
+            place=event.place.en if event.place is not None else None,
+            place_texts=event.place.texts if event.place is not None else None,
         )
 
     def to_json(self) -> str:
@@ -58,7 +62,14 @@ class Snapshot:
     def from_json(cls, text: str) -> Snapshot:
         data = json.loads(text)
         data["confirmed_by"] = tuple(data["confirmed_by"])
-        return cls(**data)
+        texts = data.pop("place_texts", None)  # absent in snapshots stored before translations
+        return cls(**data, place_texts=tuple((lang, t) for lang, t in texts) if texts else None)
+
+    @property
+    def localized_place(self) -> Localized | None:
+        if self.place is None:
+            return None
+        return Localized(self.place_texts) if self.place_texts else Localized.of(self.place)
 
     def when(self) -> When:
         """The dates as they were, to word the "from" side of a move."""
@@ -82,9 +93,32 @@ class ChangeKind(StrEnum):
 
 @dataclass(frozen=True)
 class ChangeItem:
+    """One difference: ``old`` and ``new`` are lifecycles, dates (``When``), places (``Localized``) or,
+    for confirmations, the English names of the governments gained or lost."""
+
     kind: ChangeKind
-    old: str | When | None
-    new: str | When | None
+    old: str | When | Localized | tuple[str, ...] | None
+    new: str | When | Localized | tuple[str, ...] | None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.old if isinstance(self.old, tuple) else ()
+
+    @property
+    def old_when(self) -> When | None:
+        return self.old if isinstance(self.old, When) else None
+
+    @property
+    def new_when(self) -> When | None:
+        return self.new if isinstance(self.new, When) else None
+
+    @property
+    def old_place(self) -> Localized | None:
+        return self.old if isinstance(self.old, Localized) else None
+
+    @property
+    def new_place(self) -> Localized | None:
+        return self.new if isinstance(self.new, Localized) else None
 
 
 DATED = frozenset({ChangeKind.ADDED, ChangeKind.MOVED})
@@ -100,9 +134,9 @@ def diff(old: Snapshot, event: Event) -> list[ChangeItem]:
     gained = [g for g in new.confirmed_by if g not in old.confirmed_by]
     lost = [g for g in old.confirmed_by if g not in new.confirmed_by]
     if gained and new.lifecycle == Lifecycle.PLANNED:
-        items.append(ChangeItem(ChangeKind.CONFIRMED, ", ".join(gained), None))
+        items.append(ChangeItem(ChangeKind.CONFIRMED, tuple(gained), None))
     if lost:
-        items.append(ChangeItem(ChangeKind.UNCONFIRMED, ", ".join(lost), None))
+        items.append(ChangeItem(ChangeKind.UNCONFIRMED, tuple(lost), None))
     if (new.precision, new.first, new.last, new.at, new.zone) != (
         old.precision,
         old.first,
@@ -112,7 +146,7 @@ def diff(old: Snapshot, event: Event) -> list[ChangeItem]:
     ):
         items.append(ChangeItem(ChangeKind.MOVED, old.when(), event.when))
     if new.place != old.place:
-        items.append(ChangeItem(ChangeKind.PLACE, old.place, new.place))
+        items.append(ChangeItem(ChangeKind.PLACE, old.localized_place, event.place))
     return items
 
 

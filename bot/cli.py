@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import alerts, ics, timeline, wording
+from bot import alerts, ics, timeline
 from bot.events import Catalog, EventsFileError, load_events
+from bot.languages import SUPPORTED
 from bot.settings import SettingsError, load_file_settings
+from bot.wording import operator
+from bot.wording.language import ENGLISH, Language, language
 
 EXIT_USAGE = 2
 
@@ -29,6 +32,7 @@ EPILOG = (
     "README.md. Examples: summitbot run --as-of 2025-10-01T09:00+05:30; summitbot check; "
     "summitbot plan --as-of 2025-10-01; summitbot ics --out summits.ics"
 )
+LANG_HELP = f"the language to speak: {', '.join(SUPPORTED)} (default en)"
 AS_OF_HELP = "pretend it is this moment: an ISO date or date-time; without an offset, the events file's zone"
 EVENTS_HELP = "the events file (default: SUMMITBOT_EVENTS, else config/events.yaml)"
 
@@ -69,37 +73,40 @@ def _now(as_of: str | None, catalog: Catalog) -> datetime:
 def cmd_check(args: argparse.Namespace) -> int:
     path = events_path(args.events)
     catalog = load_events(path)
-    print(wording.check_ok(str(path), len(catalog.events), len(catalog.facts), len(alerts.plan(catalog))))
+    for warning in catalog.warnings:
+        print(warning, file=sys.stderr)
+    print(operator.check_ok(str(path), len(catalog.events), len(catalog.facts), len(alerts.plan(catalog))))
     return 0
 
 
-def plan_text(catalog: Catalog, now: datetime) -> str:
+def plan_text(catalog: Catalog, now: datetime, lang: Language = ENGLISH) -> str:
     """The operator's plan report for ``catalog`` as of ``now``: what ``summitbot plan`` prints."""
-    return wording.plan_report(
+    return operator.plan_report(
         upcoming=timeline.upcoming(catalog, now),
         next_up=timeline.next_up(catalog, now),
         recent=timeline.recent(catalog, now),
         alerts=alerts.pending(alerts.plan(catalog), now),
         now=now,
         zone=catalog.zone,
+        lang=lang,
     )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
-    print(plan_text(catalog, _now(args.as_of, catalog)))
+    print(plan_text(catalog, _now(args.as_of, catalog), language(args.lang)))
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.bootstrap import run  # the bot's dependencies load only when it runs
 
-    return run(events=args.events, as_of=args.as_of)
+    return run(events=args.events, as_of=args.as_of, lang=args.lang)
 
 
 def cmd_ics(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
-    feed = ics.calendar(catalog, _now(args.as_of, catalog))
+    feed = ics.calendar(catalog, _now(args.as_of, catalog), language(args.lang))
     if args.out is None:
         sys.stdout.buffer.write(feed)
         return 0
@@ -107,7 +114,7 @@ def cmd_ics(args: argparse.Namespace) -> int:
         args.out.write_bytes(feed)
     except OSError as exc:
         raise UsageError(f"cannot write {args.out}: {exc.strerror}") from None
-    print(wording.ics_written(str(args.out), ics.count(catalog)))
+    print(operator.ics_written(str(args.out), ics.count(catalog)))
     return 0
 
 
@@ -122,6 +129,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--events", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
     run.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP + "; the clock runs on from there")
+    run.add_argument(
+        "--lang", choices=SUPPORTED, default=None, help="the terminal chat's language (default: English)"
+    )
     run.set_defaults(handler=cmd_run)
 
     check = sub.add_parser(
@@ -139,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--events", type=Path, default=None, metavar="FILE", help=EVENTS_HELP)
     plan.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
+    plan.add_argument("--lang", choices=SUPPORTED, default="en", help=LANG_HELP)
     plan.set_defaults(handler=cmd_plan)
 
     feed = sub.add_parser(
@@ -151,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, metavar="FILE", help="where to write it (default: print it)"
     )
     feed.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
+    feed.add_argument("--lang", choices=SUPPORTED, default="en", help=LANG_HELP)
     feed.set_defaults(handler=cmd_ics)
     return parser
 

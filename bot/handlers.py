@@ -20,8 +20,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import wording
+from bot.languages import SUPPORTED
 from bot.service import Chat, Summit
+from bot.wording import chat as replies
+from bot.wording.language import ENGLISH, Language
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,13 @@ def chat_of(update: Update) -> Chat:
     if chat is None:
         raise ValueError("update without a chat")
     user = update.effective_user
-    return Chat(chat.id, chat.type, chat.title or chat.full_name, user.id if user is not None else None)
+    return Chat(
+        chat.id,
+        chat.type,
+        chat.title or chat.full_name,
+        user.id if user is not None else None,
+        user.language_code if user is not None else None,
+    )
 
 
 def message_of(update: Update) -> Message:
@@ -48,41 +56,55 @@ def message_of(update: Update) -> Message:
     return message
 
 
-def menu(subscribed: bool) -> InlineKeyboardMarkup:
+def menu(subscribed: bool, lang: Language) -> InlineKeyboardMarkup:
     toggle = (
-        InlineKeyboardButton(wording.BUTTON_UNSUBSCRIBE, callback_data="unsubscribe")
+        InlineKeyboardButton(replies.button_unsubscribe(lang), callback_data="unsubscribe")
         if subscribed
-        else InlineKeyboardButton(wording.BUTTON_SUBSCRIBE, callback_data="subscribe")
+        else InlineKeyboardButton(replies.button_subscribe(lang), callback_data="subscribe")
     )
     return InlineKeyboardMarkup(
         [
             [toggle],
             [
-                InlineKeyboardButton(wording.BUTTON_NEXT, callback_data="next"),
-                InlineKeyboardButton(wording.BUTTON_EVENTS, callback_data="events"),
+                InlineKeyboardButton(replies.button_next(lang), callback_data="next"),
+                InlineKeyboardButton(replies.button_events(lang), callback_data="events"),
             ],
+        ]
+    )
+
+
+def languages_menu() -> InlineKeyboardMarkup:
+    """One button per language, each named in itself, so anyone finds their own."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(replies.language_button(code), callback_data=f"{LANGUAGE}{code}")]
+            for code in SUPPORTED
         ]
     )
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, with the buttons a newcomer needs."""
-    subscribed = await summit_of(context).is_subscribed(chat_of(update))
-    await message_of(update).reply_html(wording.WELCOME_HTML, reply_markup=menu(subscribed))
+    summit, chat = summit_of(context), chat_of(update)
+    lang = summit.language_of(chat)
+    subscribed = await summit.is_subscribed(chat)
+    await message_of(update).reply_html(replies.welcome_html(lang), reply_markup=menu(subscribed, lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(wording.HELP_HTML)
+    await message_of(update).reply_html(replies.help_html(summit_of(context).language_of(chat_of(update))))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = await summit_of(context).subscribe(chat_of(update))
-    await message_of(update).reply_text(text, reply_markup=menu(True))
+    summit, chat = summit_of(context), chat_of(update)
+    text = await summit.subscribe(chat)
+    await message_of(update).reply_text(text, reply_markup=menu(True, summit.language_of(chat)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    text = await summit_of(context).unsubscribe(chat_of(update))
-    await message_of(update).reply_text(text, reply_markup=menu(False))
+    summit, chat = summit_of(context), chat_of(update)
+    text = await summit.unsubscribe(chat)
+    await message_of(update).reply_text(text, reply_markup=menu(False, summit.language_of(chat)))
 
 
 async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -97,6 +119,12 @@ async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/timezone <city or zone>: exact times are then also shown in the chat's own zone."""
     text = await summit_of(context).set_timezone(chat_of(update), " ".join(context.args or []))
     await message_of(update).reply_text(text)
+
+
+async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/language [name]: the chat's language, with a button for each one the bot speaks."""
+    text = await summit_of(context).set_language(chat_of(update), " ".join(context.args or []))
+    await message_of(update).reply_text(text, reply_markup=languages_menu())
 
 
 async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,7 +144,7 @@ async def release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(summit_of(context).status_html())
+    await message_of(update).reply_html(summit_of(context).status_html(chat_of(update)))
 
 
 async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -125,7 +153,13 @@ async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await message_of(update).reply_html(text)
 
 
+async def chosen_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    text = await summit_of(context).set_language(chat_of(update), code)
+    await message_of(update).reply_text(text)
+
+
 BUTTONS = {"subscribe": subscribe, "unsubscribe": unsubscribe, "next": next_event, "events": events}
+LANGUAGE = "language:"
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,10 +167,18 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
-    action = BUTTONS.get(query.data or "")
-    await query.answer(None if action else wording.BUTTON_EXPIRED)
-    if action is not None and query.message is not None:
+    data = query.data or ""
+    action = BUTTONS.get(data)
+    code = data.removeprefix(LANGUAGE) if data.startswith(LANGUAGE) else None
+    known = action is not None or code in SUPPORTED
+    lang = summit_of(context).language_of(chat_of(update))
+    await query.answer(None if known else replies.button_expired(lang))
+    if query.message is None:
+        return
+    if action is not None:
         await action(update, context)
+    elif code in SUPPORTED and code is not None:
+        await chosen_language(update, context, code)
 
 
 def _addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -159,13 +201,13 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if message.chat.type == ChatType.PRIVATE:
-        await message.reply_text(wording.NOT_TEXT)
+        await message.reply_text(replies.not_text(summit_of(context).language_of(chat_of(update))))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if _addressed_to_bot(message, context):
-        await message.reply_text(wording.UNKNOWN_COMMAND)
+        await message.reply_text(replies.unknown_command(summit_of(context).language_of(chat_of(update))))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -174,13 +216,18 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     The apology is best effort: when Telegram fails the reply it failed the first answer too, and an
     error raised here would only add a second traceback (python-telegram-bot logs it) and no answer.
     """
-    message = update.effective_message if isinstance(update, Update) else None
+    update = update if isinstance(update, Update) else None
+    message = update.effective_message if update is not None else None
     where = f" in chat {message.chat_id}" if message is not None else ""
     log.error("error while handling an update%s", where, exc_info=context.error)
     if message is None:
         return
     try:
-        await message.reply_text(wording.SORRY)
+        summit = context.bot_data.get(SUMMIT)
+        lang = ENGLISH
+        if isinstance(summit, Summit) and update is not None:
+            lang = summit.language_of(chat_of(update))
+        await message.reply_text(replies.sorry(lang))
     except Exception as exc:  # best effort: whatever failed, the error above is logged already
         log.warning("could not apologise in chat %s: %s", message.chat_id, exc)
 
@@ -197,6 +244,7 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "event": event,
         "timezone": timezone,
         "reminders": reminders,
+        "language": language_command,
         "stats": stats,
         "release": release,
     }

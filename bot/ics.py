@@ -14,8 +14,11 @@ from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 
-from bot import alerts, wording
+from bot import alerts
 from bot.events import Catalog, Change, Event, Lifecycle, Precision
+from bot.wording import operator
+from bot.wording.language import ENGLISH, Language
+from bot.wording.status import text
 
 PRODID = "-//summitbot//summitbot//EN"
 UID_DOMAIN = "summitbot"
@@ -45,15 +48,15 @@ def _last_modified(event: Event) -> datetime:
     return datetime.combine(max(days), time(), tzinfo=UTC)
 
 
-def _alarm(event: Event, moment: datetime) -> icalendar.Alarm:
+def _alarm(event: Event, moment: datetime, lang: Language) -> icalendar.Alarm:
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", event.title)
+    alarm.add("description", text(event.title, lang))
     alarm.add("trigger", moment.astimezone(UTC), parameters={"VALUE": "DATE-TIME"})
     return alarm
 
 
-def _event(event: Event, now: datetime) -> icalendar.Event:
+def _event(event: Event, now: datetime, lang: Language) -> icalendar.Event:
     when = event.when
     entry = icalendar.Event()
     entry.add("uid", uid(event))
@@ -66,14 +69,14 @@ def _event(event: Event, now: datetime) -> icalendar.Event:
     else:
         entry.add("dtstart", when.first)
         entry.add("dtend", when.last + timedelta(days=1))
-    entry.add("summary", wording.ics_summary(event, now))
-    if event.place:
-        entry.add("location", event.place)
-    entry.add("description", wording.ics_description(event))
+    entry.add("summary", operator.ics_summary(event, now, lang))
+    if event.place is not None:
+        entry.add("location", text(event.place, lang))
+    entry.add("description", operator.ics_description(event, now, lang))
     entry.add("status", _status(event))
     for alert in alerts.alerts_for(event):
         if alert.kind in (alerts.AlertKind.LEAD, alerts.AlertKind.TODAY):
-            entry.add_component(_alarm(event, alert.moment))
+            entry.add_component(_alarm(event, alert.moment, lang))
     return entry
 
 
@@ -86,12 +89,13 @@ def count(catalog: Catalog) -> int:
     return len(listed(catalog))
 
 
-def calendar(catalog: Catalog, now: datetime) -> bytes:
+def calendar(catalog: Catalog, now: datetime, lang: Language = ENGLISH) -> bytes:
+    """The feed in ``lang``: titles, places and descriptions as a reader of that language sees them."""
     feed = icalendar.Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")
     feed.add("calscale", "GREGORIAN")
     feed.add("method", "PUBLISH")
     for event in listed(catalog):
-        feed.add_component(_event(event, now))
+        feed.add_component(_event(event, now, lang))
     return bytes(feed.to_ical())

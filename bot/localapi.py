@@ -484,13 +484,26 @@ class LocalBotApi:
         title: str | None = None,
         first_name: str = "Tester",
         reply_to_bot: bool = False,
+        language_code: str | None = None,
     ) -> JsonDict:
-        """Queue a text message; a leading command gets the bot_command entity Telegram adds."""
+        """Queue a text message; a leading command gets the bot_command entity Telegram adds.
+
+        ``language_code`` sets the speaker's client language from now on (``user_speaks``)."""
+        if language_code is not None:
+            self.user_speaks(self._speaker(chat_id, user_id), language_code)
         content: JsonDict = {"text": text, **_command_entities(text)}
         if reply_to_bot:
             content["reply_to_message"] = _as_replied(self._last_bot_message(chat_id))
         message = self._user_message(chat_id, user_id, chat_type, title, first_name, content)
         return self._enqueue("message", message)
+
+    def user_speaks(self, user_id: int, language_code: str | None) -> None:
+        """The user's Telegram client language, sent as ``from.language_code`` with all they do."""
+        user = self._user(user_id, "Tester")
+        if language_code is None:
+            user.pop("language_code", None)
+        else:
+            user["language_code"] = language_code
 
     def user_presses(self, chat_id: int, message_id: int, data: str, user_id: int | None = None) -> JsonDict:
         """Queue a button press; only buttons the message really shows can be pressed."""

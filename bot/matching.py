@@ -21,8 +21,8 @@ MAX_NAME = 100
 
 
 def event_names(event: Event) -> list[str]:
-    """Every way the file lets people name an event: its title, its aliases and its id."""
-    return [event.title, *event.aliases, event.id]
+    """Every way the file lets people name an event: its title and aliases in every language, its id."""
+    return [*(title for _, title in event.title.texts), *event.aliases.all(), event.id]
 
 
 def find_event(catalog: Catalog, query: str) -> Event | None:

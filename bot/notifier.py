@@ -28,14 +28,16 @@ from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot import alerts, changes, wording
+from bot import alerts, changes
 from bot.alerts import AlertKind, PlannedAlert
 from bot.catalog import LiveCatalog
 from bot.changes import DATED, ChangeItem, ChatNotes, EventChange, Snapshot, Told, note_key
 from bot.clock import Clock
 from bot.delivery import DrainReport, Sender
-from bot.events import Catalog, Event, format_lead, parse_lead
+from bot.events import Catalog, Event, Government, format_lead, parse_lead
 from bot.store import DeliveryState, NewDelivery, NoteRow, Store, Subscriber, ToldState
+from bot.wording import notices
+from bot.wording.language import Language, language
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +47,8 @@ FINISH_EARLY = timedelta(seconds=0.5)  # the last row falls due this much before
 PREPARE = timedelta(seconds=60)  # rows are written this long before the first of them falls due
 REMIND = timedelta(minutes=10)  # a failure or a held edit that persists is logged again this often
 
-AlertText = Callable[[PlannedAlert, datetime, ZoneInfo | None], str]
-NoteText = Callable[[Event, Sequence[ChangeItem], ZoneInfo | None], str]
+AlertText = Callable[[PlannedAlert, datetime, Language, ZoneInfo | None], str]
+NoteText = Callable[[Event, Sequence[ChangeItem], Iterable[Government], Language, ZoneInfo | None], str]
 _ALERT_KINDS = frozenset(kind.value for kind in AlertKind)
 
 
@@ -54,8 +56,8 @@ _ALERT_KINDS = frozenset(kind.value for kind in AlertKind)
 class Renderer:
     """How alerts and notes are worded: a dependency, so one event that cannot be worded is testable."""
 
-    alert: AlertText = wording.alert_html
-    note: NoteText = wording.change_note_html
+    alert: AlertText = notices.alert_html
+    note: NoteText = notices.change_note_html
 
 
 @cache
@@ -81,7 +83,7 @@ def owed_deliveries(
     subscribers: Iterable[Subscriber],
     now: datetime,
     spacing: timedelta = ZERO,
-    render: AlertText = wording.alert_html,
+    render: AlertText = notices.alert_html,
 ) -> list[NewDelivery]:
     """The pure rule above: (due alerts, subscribers, now) → rows to write.
 
@@ -120,7 +122,7 @@ def _owed(
     by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
     for alert in due:
         by_event[alert.event.id].append(alert)
-    texts: dict[tuple[str, str | None], str] = {}
+    texts: dict[tuple[str, str | None, str | None], str] = {}
     for sub in subscribers:
         for group in by_event.values():
             eligible = sorted(
@@ -132,9 +134,9 @@ def _owed(
             *older, latest = eligible
             for alert in older:
                 yield NewDelivery(alert.key, sub.chat_id, "", alert.moment, DeliveryState.SKIPPED)
-            cache_key = (latest.key, sub.timezone)
+            cache_key = (latest.key, sub.timezone, sub.language)
             if cache_key not in texts:
-                texts[cache_key] = render(latest, now, reader_zone(sub.timezone))
+                texts[cache_key] = render(latest, now, language(sub.language), reader_zone(sub.timezone))
             yield NewDelivery(latest.key, sub.chat_id, texts[cache_key], latest.moment)
 
 
@@ -327,15 +329,19 @@ class Notifier:
         key = note_key(event.id, told.number)
         # a reminder whose moment passed before the note gave the new date would only repeat it, late
         passed = [a for a in planned if a.event.id == event.id and a.moment <= now < a.expires]
-        texts: dict[tuple[tuple[ChangeItem, ...], str | None], str] = {}
+        texts: dict[tuple[tuple[ChangeItem, ...], str | None, str | None], str] = {}
         deliveries: list[NewDelivery] = []
+        governments = tuple(self._catalog.current.governments.values())
         for sub in subscribers:
             items = told.owed.get(sub.chat_id)
             if not items:
                 continue
-            if (items, sub.timezone) not in texts:
-                texts[items, sub.timezone] = self.render.note(event, items, reader_zone(sub.timezone))
-            deliveries.append(NewDelivery(key, sub.chat_id, texts[items, sub.timezone], now))
+            cache_key = (items, sub.timezone, sub.language)
+            if cache_key not in texts:
+                texts[cache_key] = self.render.note(
+                    event, items, governments, language(sub.language), reader_zone(sub.timezone)
+                )
+            deliveries.append(NewDelivery(key, sub.chat_id, texts[cache_key], now))
             if any(item.kind in DATED for item in items):
                 deliveries += [
                     NewDelivery(a.key, sub.chat_id, "", a.moment, DeliveryState.SKIPPED) for a in passed
@@ -355,13 +361,13 @@ class Notifier:
         by_key = {a.key: a for a in planned if a.event.id == event.id}
         if not by_key:
             return []
-        zones = {sub.chat_id: sub.timezone for sub in subscribers}
-        groups: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        readers = {sub.chat_id: (sub.timezone, sub.language) for sub in subscribers}
+        groups: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
         for row_id, key, chat_id in await self._store.pending_for_keys(by_key):
-            groups[key, zones.get(chat_id)].append(row_id)
+            groups[(key, *readers.get(chat_id, (None, None)))].append(row_id)
         return [
-            (ids, self.render.alert(by_key[key], now, reader_zone(zone)))
-            for (key, zone), ids in groups.items()
+            (ids, self.render.alert(by_key[key], now, language(lang), reader_zone(zone)))
+            for (key, zone, lang), ids in groups.items()
         ]
 
     async def _drop_stale_alerts(self) -> None:

@@ -1,7 +1,8 @@
 """What a chat can ask of summitbot, independent of how it asked (Telegram or the terminal).
 
-Handlers call these and send back the text they return; all wording comes from ``bot.wording``, and
-every time is shown in the chat's own zone when it has chosen one (``/timezone``).
+Handlers call these and send back the text they return; all wording comes from ``bot.wording``, in the
+chat's language (chosen with /language, else the asker's Telegram client's), and every time is shown
+in the chat's own zone when it has chosen one (``/timezone``).
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import answers, timeline, wording
+from bot import answers, keywords, timeline
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
 from bot.events import format_lead, parse_lead
+from bot.languages import supported
 from bot.matching import find_event, find_zone, suggest_zone, zone_choices, zone_index
 from bot.store import Store
+from bot.wording import cards
+from bot.wording import chat as replies
+from bot.wording.fit import echoed
+from bot.wording.language import Language, language
 
 STORED_LIMIT = 64
 """The widest choice of lead times the store keeps (``chats.reminders`` is a VARCHAR(64))."""
@@ -52,6 +58,8 @@ class Chat:
     kind: str
     title: str | None = None
     user_id: int | None = None
+    language_code: str | None = None
+    """The Telegram client's language of whoever wrote (an IETF tag such as ``ru`` or ``en-US``)."""
 
 
 class Summit:
@@ -60,25 +68,34 @@ class Summit:
         self.store = store
         self.clock = clock
         self.admins = admins
-        self._zones: dict[int, str] = {}
         self.on_release: Callable[[], None] = lambda: None
-        """Called after ``/release``, so the held notes go out now rather than at the next tick."""
+        self._zones: dict[int, str] = {}
+        self._languages: dict[int, str] = {}
 
     async def load(self) -> None:
-        """Chats' chosen zones, read once: this process is the only writer, and every reply needs one.
-
-        The zone names are indexed now too, so a broken names file stops the start, not a reply.
+        """Chats' chosen zones and languages, read once: this process is the only writer, and every reply
+        needs them. The zone names are indexed now too, so a broken names file stops the start, not a reply.
         """
         self._zones = await self.store.timezones()
+        self._languages = await self.store.languages()
         zone_index()
+        keywords.load()
+
+    def language_of(self, chat: Chat) -> Language:
+        """The chat's chosen language, else the asker's client's (unknown ones → English)."""
+        return language(self._languages.get(chat.id) or chat.language_code)
 
     async def subscribe(self, chat: Chat) -> str:
-        added = await self.store.subscribe(chat.id, chat.kind, chat.title, self.clock.now())
-        return wording.SUBSCRIBED if added else wording.ALREADY_SUBSCRIBED
+        added = await self.store.subscribe(
+            chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
+        )
+        lang = self.language_of(chat)
+        return replies.subscribed(lang) if added else replies.already_subscribed(lang)
 
     async def unsubscribe(self, chat: Chat) -> str:
         removed = await self.store.unsubscribe(chat.id, self.clock.now(), reason="asked")
-        return wording.UNSUBSCRIBED if removed else wording.NOT_SUBSCRIBED
+        lang = self.language_of(chat)
+        return replies.unsubscribed(lang) if removed else replies.not_subscribed(lang)
 
     async def is_subscribed(self, chat: Chat) -> bool:
         return await self.store.is_subscribed(chat.id)
@@ -91,24 +108,35 @@ class Summit:
         except (ZoneInfoNotFoundError, ValueError):
             return None
 
+    async def set_language(self, chat: Chat, query: str) -> str:
+        """``/language ru`` or ``/language русский``; plain ``/language`` says which is in force."""
+        if echoed(query):
+            code = keywords.language_named(query)
+            if code is None:
+                return replies.language_unknown(query, self.language_of(chat))
+            await self.store.set_language(chat.id, chat.kind, code)
+            self._languages[chat.id] = code
+        return replies.language_now(self.language_of(chat))
+
     async def set_timezone(self, chat: Chat, query: str) -> str:
         """``/timezone Europe/Berlin``, ``berlin`` or ``IST``; ``/timezone off`` goes back to event zones."""
+        lang, now = self.language_of(chat), self.clock.now()
         query = query.strip()
-        if not wording.echoed(query):
-            return wording.timezone_now(await self.zone_of(chat), self.clock.now())
-        if query.lower() in wording.TIMEZONE_OFF_WORDS:
+        if not echoed(query):
+            return replies.timezone_now(await self.zone_of(chat), now, lang)
+        if keywords.means(query, "off"):
             await self.store.set_timezone(chat.id, chat.kind, None)
             self._zones.pop(chat.id, None)
-            return wording.timezone_now(None, self.clock.now())
+            return replies.timezone_now(None, now, lang)
         zone = find_zone(query)
         if zone is None:
             choices = zone_choices(query)
             if choices:
-                return wording.timezone_ambiguous(query, choices)
-            return wording.timezone_unknown(query, suggest_zone(query))
+                return replies.timezone_ambiguous(query, choices, lang)
+            return replies.timezone_unknown(query, suggest_zone(query), lang)
         await self.store.set_timezone(chat.id, chat.kind, zone.key)
         self._zones[chat.id] = zone.key
-        return wording.timezone_now(zone, self.clock.now())
+        return replies.timezone_now(zone, now, lang)
 
     def planned_leads(self) -> list[timedelta]:
         """Every lead time some event in the calendar plans, longest first: what a chat may choose from."""
@@ -120,82 +148,93 @@ class Summit:
         Only lead times some event plans are taken, each once, so what is stored is always short and
         every chosen reminder can really arrive.
         """
-        planned = self.planned_leads()
+        lang, planned = self.language_of(chat), self.planned_leads()
         if not args:
-            return await self._reminders_now(chat, planned)
-        if len(args) == 1 and args[0].lower() in wording.REMINDERS_ALL_WORDS:
+            return await self._reminders_now(chat, planned, lang)
+        if keywords.means(" ".join(args), "all"):
             await self.store.set_reminders(chat.id, chat.kind, None)
-            return wording.reminders_now(None, planned)
+            return replies.reminders_now(None, planned, lang)
         if not planned:
-            return wording.REMINDERS_NONE_PLANNED
+            return replies.reminders_none_planned(lang)
         leads: set[timedelta] = set()
         for arg in args:
             try:
                 leads.add(parse_lead(arg.lower()))
             except ValueError:
-                return wording.reminders_invalid(arg, planned)
+                return replies.reminders_invalid(arg, planned, lang)
         chosen = sorted(leads, reverse=True)
         limit = _storable_count(planned)
         if len(chosen) > limit:
-            return wording.reminders_too_many(limit, planned)
+            return replies.reminders_too_many(limit, planned, lang)
         unplanned = [lead for lead in chosen if lead not in planned]
         if unplanned:
-            return wording.reminders_unplanned(unplanned, planned)
+            return replies.reminders_unplanned(unplanned, planned, lang)
         await self.store.set_reminders(chat.id, chat.kind, tuple(format_lead(lead) for lead in chosen))
-        return wording.reminders_now(chosen, planned)
+        return replies.reminders_now(chosen, planned, lang)
 
-    async def _reminders_now(self, chat: Chat, planned: list[timedelta]) -> str:
+    async def _reminders_now(self, chat: Chat, planned: list[timedelta], lang: Language) -> str:
         stored = await self.store.reminders_of(chat.id)
         if stored is None:
-            return wording.reminders_now(None, planned)
+            return replies.reminders_now(None, planned, lang)
         chosen = _readable(stored)
         if chosen is None:
             await self.store.set_reminders(chat.id, chat.kind, None)
-            return wording.reminders_unreadable(planned)
-        return wording.reminders_now([lead for lead in chosen if lead in planned], planned)
+            return replies.reminders_unreadable(planned, lang)
+        return replies.reminders_now([lead for lead in chosen if lead in planned], planned, lang)
 
     async def next_html(self, chat: Chat) -> str:
         now = self.clock.now()
-        return wording.next_html(timeline.next_up(self.catalog.current, now), now, await self.zone_of(chat))
+        next_up = timeline.next_up(self.catalog.current, now)
+        return cards.next_html(next_up, now, self.language_of(chat), await self.zone_of(chat))
 
     async def answer_html(self, chat: Chat, question: str) -> str:
-        return answers.answer(self.catalog.current, self.clock.now(), question, await self.zone_of(chat))
+        return answers.answer(
+            self.catalog.current, self.clock.now(), question, self.language_of(chat), await self.zone_of(chat)
+        )
 
-    def status_html(self) -> str:
-        return wording.status_html(timeline.upcoming(self.catalog.current, self.clock.now()))
+    def status_html(self, chat: Chat) -> str:
+        upcoming = timeline.upcoming(self.catalog.current, self.clock.now())
+        return cards.status_html(upcoming, self.language_of(chat))
 
     async def event_html(self, chat: Chat, query: str) -> str:
-        catalog = self.catalog.current
+        catalog, now, lang = self.catalog.current, self.clock.now(), self.language_of(chat)
         event = catalog.get(query.strip().lower()) or find_event(catalog, query)
         if event is None:
-            suggestions = timeline.upcoming(catalog, self.clock.now())[:3]
-            return escape(wording.event_not_found(query, suggestions))
-        return wording.event_detail_html(event, self.clock.now(), await self.zone_of(chat))
+            suggestions = timeline.upcoming(catalog, now)[:3]
+            return escape(cards.event_not_found(query, suggestions, lang))
+        return cards.event_detail_html(event, now, lang, await self.zone_of(chat))
 
     async def events_html(self, chat: Chat) -> str:
         now, catalog = self.clock.now(), self.catalog.current
-        return wording.events_html(
-            timeline.upcoming(catalog, now), timeline.recent(catalog, now), now, await self.zone_of(chat)
+        return cards.events_html(
+            timeline.upcoming(catalog, now),
+            timeline.recent(catalog, now),
+            now,
+            self.language_of(chat),
+            await self.zone_of(chat),
         )
 
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
+        lang = self.language_of(chat)
         if chat.user_id not in self.admins:
-            return wording.ADMINS_ONLY
+            return escape(replies.admins_only(lang))
         catalog = self.catalog.current
-        return wording.stats_html(
+        return replies.stats_html(
             subscribers=await self.store.count_subscribers(),
             outbox=await self.store.counts(),
             events=len(catalog.events),
             upcoming=len(timeline.upcoming(catalog, self.clock.now())),
+            lang=lang,
         )
 
     async def release(self, chat: Chat) -> str:
         """Operators only: send the notes of an edit held for touching too many events (README)."""
+        lang = self.language_of(chat)
         if chat.user_id not in self.admins:
-            return wording.ADMINS_ONLY
+            return replies.admins_only(lang)
         held = await self.store.release_held(self.clock.now(), chat.user_id)
         if held is None:
-            return wording.NOTHING_HELD
+            return replies.nothing_held(lang)
         self.on_release()
-        return wording.released(held.events, held.chats)
+        return replies.released(held.events, held.chats, lang)

@@ -78,6 +78,10 @@ class ChatRow(Base):
     ended_reason: Mapped[str | None] = mapped_column(String(256))
     timezone: Mapped[str | None] = mapped_column(String(64))
     reminders: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The language chosen with /language; None: the client's (``client_language``)."""
+    client_language: Mapped[str | None] = mapped_column(String(8))
+    """The language of the Telegram client that started or subscribed the chat."""
     moved_to: Mapped[int | None] = mapped_column(BigInteger)
 
 
@@ -153,6 +157,8 @@ class Subscriber:
     timezone: str | None
     reminders: tuple[str, ...] | None = None
     """The lead times this chat chose (``/reminders``), or None for every lead time an event has."""
+    language: str | None = None
+    """The language its messages are worded in: chosen with /language, else its client's."""
 
 
 @dataclass(frozen=True)
@@ -253,7 +259,9 @@ class Store:
 
     # ------------------------------------------------------------ subscriptions
 
-    async def subscribe(self, chat_id: int, kind: str, title: str | None, now: datetime) -> bool:
+    async def subscribe(
+        self, chat_id: int, kind: str, title: str | None, now: datetime, client_language: str | None = None
+    ) -> bool:
         """True if this chat was not subscribed before; a re-subscription starts a fresh history."""
         async with self._session.begin() as session:
             row = await session.get(ChatRow, chat_id)
@@ -263,6 +271,7 @@ class Store:
             elif row.subscribed:
                 return False
             row.kind, row.title = kind, title
+            row.client_language = client_language or row.client_language
             row.subscribed, row.subscribed_at, row.ended_reason = True, now, None
             return True
 
@@ -288,6 +297,7 @@ class Store:
                 ChatRow.subscribed_at,
                 ChatRow.timezone,
                 ChatRow.reminders,
+                func.coalesce(ChatRow.language, ChatRow.client_language),
             )
             query = select(*columns).where(ChatRow.subscribed.is_(True))
             if since is not None:
@@ -300,8 +310,9 @@ class Store:
                     subscribed_at or datetime.min.replace(tzinfo=UTC),
                     zone,
                     tuple(reminders.split(",")) if reminders else None,
+                    language,
                 )
-                for chat_id, kind, subscribed_at, zone, reminders in rows
+                for chat_id, kind, subscribed_at, zone, reminders, language in rows
             ]
 
     async def count_subscribers(self) -> int:
@@ -325,6 +336,23 @@ class Store:
                 row = ChatRow(chat_id=chat_id, kind=kind, subscribed=False)
                 session.add(row)
             row.reminders = ",".join(leads) if leads is not None else None
+
+    async def set_language(self, chat_id: int, kind: str, language: str | None) -> None:
+        """The chat's own choice (/language): its replies, alerts and notes are worded in it."""
+        async with self._session.begin() as session:
+            row = await session.get(ChatRow, chat_id)
+            if row is None:
+                row = ChatRow(chat_id=chat_id, kind=kind, subscribed=False)
+                session.add(row)
+            row.language = language
+
+    async def languages(self) -> dict[int, str]:
+        """Every chat that chose a language, by id."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(ChatRow.chat_id, ChatRow.language).where(ChatRow.language.is_not(None))
+            )
+            return {chat_id: language for chat_id, language in rows if language}
 
     async def reminders_of(self, chat_id: int) -> tuple[str, ...] | None:
         async with self._session() as session:

@@ -14,11 +14,12 @@ import sys
 import threading
 from typing import TextIO
 
-from bot import wording
 from bot.bootstrap import App, build_application, running
 from bot.clock import Clock
 from bot.localapi import LocalBotApi, LocalRequest, SentMessage
 from bot.settings import Settings
+from bot.wording import chat as replies
+from bot.wording.language import Language
 
 TERMINAL_CHAT = 1
 TERMINAL_TOKEN = "0:terminal"  # noqa: S105 - not a secret: the in-process Bot API accepts anything
@@ -36,7 +37,7 @@ class Screen:
         self.buttons: list[tuple[int, str]] = []
 
     def show(self, message: SentMessage) -> None:
-        self._out.write(wording.terminal_message(message.plain, [text for text, _ in message.buttons]))
+        self._out.write(replies.terminal_message(message.plain, [text for text, _ in message.buttons]))
         self._out.flush()
         self.buttons = [(message.message_id, data) for _, data in message.buttons]
 
@@ -67,30 +68,37 @@ def _lines(stdin: TextIO) -> asyncio.Queue[str | None]:
 
 
 async def chat(
-    settings: Settings, clock: Clock, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    settings: Settings,
+    clock: Clock,
+    lang: Language,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
 ) -> int:
+    """The chat in ``lang``: the terminal's user speaks it, as a Telegram client would say."""
     screen = Screen(stdout)
     api = LocalBotApi(on_send=screen.show)
     api.add_chat(TERMINAL_CHAT, chat_type="private", first_name="You")
     app = build_application(settings, clock, request=LocalRequest(api), token=TERMINAL_TOKEN)
-    stdout.write(wording.TERMINAL_BANNER)
+    stdout.write(replies.terminal_banner(lang))
     stdout.flush()
     try:
         async with running(app):
             lines = _lines(stdin)
             while (line := await lines.get()) is not None:
                 if line == _INTERRUPTED:
-                    stdout.write(wording.TERMINAL_BYE)
+                    stdout.write(replies.terminal_bye(lang))
                     stdout.flush()
                     break
                 text = line.strip()
-                if text in wording.TERMINAL_QUIT:
+                if text in replies.TERMINAL_QUIT:
                     break
                 pressed = screen.button(text)
                 if pressed is not None:
                     update = api.user_presses(TERMINAL_CHAT, *pressed)
                 elif text:
-                    update = api.user_says(text, chat_id=TERMINAL_CHAT, first_name="You")
+                    update = api.user_says(
+                        text, chat_id=TERMINAL_CHAT, first_name="You", language_code=lang.code
+                    )
                 else:
                     continue
                 await _answered(api, app, update["update_id"])

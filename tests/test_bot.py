@@ -41,6 +41,7 @@ async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_
             "subscribe",
             "reminders",
             "timezone",
+            "language",
             "unsubscribe",
             "help",
         ]
@@ -118,7 +119,7 @@ async def test_an_alert_missed_while_the_bot_was_down_is_sent_once_on_start_mark
         await bot.settle()
     late = [t for t in bot.texts(ALICE) if t.startswith("⏰")]
     assert len(late) == 1
-    assert late[0].splitlines()[1] == "(Late: this reminder was due 2025-11-28 09:00 IST.)"
+    assert late[0].splitlines()[1] == "(Late: this reminder was due 28 Nov 2025, 9:00\u202fAM IST.)"
 
 
 async def test_after_a_long_downtime_only_the_latest_missed_alert_is_sent(bot: Harness) -> None:
@@ -244,7 +245,7 @@ async def test_in_a_group_the_bot_answers_when_mentioned_or_replied_to_and_ignor
     async with bot.running():
         assert await bot.ask(GROUP, "when is the summit?", chat_type="group") == []
         (mentioned,) = await bot.ask(GROUP, "@SummitBot when is the summit?", chat_type="group")
-        assert mentioned.startswith("23rd India–Russia annual summit: 5–6 December 2025")
+        assert mentioned.startswith("23rd India–Russia annual summit — 5–6 December 2025")
         (replied,) = await bot.ask(GROUP, "and is it confirmed?", chat_type="group", reply_to_bot=True)
         assert "Unconfirmed by either government" in replied
 
@@ -262,10 +263,10 @@ async def test_a_chat_sees_exact_times_in_the_zone_it_chose(bot: Harness) -> Non
         (typo,) = await bot.ask(ALICE, "/timezone Berlni")
         (off,) = await bot.ask(ALICE, "/timezone off")
         (again,) = await bot.ask(ALICE, "/next")
-    assert "Friday 5 December 2025, 11:00 IST" in before
+    assert "Friday, 5 December 2025, 11:00\u202fAM IST" in before
     assert "your time" not in before
-    assert chosen.startswith("Times will also be shown in Europe/Berlin (now 2025-10-01 05:30 CEST)")
-    assert "Friday 5 December 2025, 11:00 IST (2025-12-05 06:30 CET your time)" in after
+    assert chosen.startswith("Times will also be shown in Europe/Berlin (now 1 Oct 2025, 5:30\u202fAM CEST)")
+    assert "Friday, 5 December 2025, 11:00\u202fAM IST (5 Dec 2025, 6:30\u202fAM CET your time)" in after
     assert unknown == "I don't know the time zone “Atlantis”. Did you mean /timezone Canada/Atlantic?"
     assert typo == "I don't know the time zone “Berlni”. Did you mean /timezone Europe/Berlin?"
     assert off.startswith("Times are shown in each event's own zone.")
@@ -339,16 +340,18 @@ async def test_timezone_takes_iana_names_with_underscores_and_indian_standard_ti
         (new_york,) = await bot.ask(ALICE, "/timezone America/New_York")
         (india,) = await bot.ask(BOB, "/timezone IST")
         (moscow,) = await bot.ask(GROUP, "/timezone Москва", chat_type="group")
-    assert new_york.startswith("Times will also be shown in America/New_York (now 2025-09-30 23:30 EDT).")
-    assert india.startswith("Times will also be shown in Asia/Kolkata (now 2025-10-01 09:00 IST).")
-    assert moscow.startswith("Times will also be shown in Europe/Moscow (now 2025-10-01 06:30 MSK).")
+    assert new_york.startswith(
+        "Times will also be shown in America/New_York (now 30 Sept 2025, 11:30\u202fPM EDT)."
+    )
+    assert india.startswith("Times will also be shown in Asia/Kolkata (now 1 Oct 2025, 9:00\u202fAM IST).")
+    assert moscow.startswith("Times will also be shown in Europe/Moscow (now 1 Oct 2025, 6:30\u202fAM MSK).")
 
 
 async def test_markup_in_a_question_or_an_event_name_comes_back_escaped(bot: Harness) -> None:
     async with bot.running():
         (answer,) = await bot.ask(ALICE, "<script>when is the summit?</script>")
         (not_found,) = await bot.ask(ALICE, "/event <script>alert(1)</script>")
-    assert answer.startswith("23rd India–Russia annual summit: 5–6 December 2025")
+    assert answer.startswith("23rd India–Russia annual summit — 5–6 December 2025")
     assert not_found.startswith("I found no event called “<script>alert(1)</script>”.")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in bot.api.sent_to(ALICE)[-1].text
 

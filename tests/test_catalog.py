@@ -18,7 +18,7 @@ import pytest
 from bot import bootstrap
 from bot.bootstrap import boot_of
 from bot.catalog import LiveCatalog, Rejected, Reloaded
-from bot.events import parse_events
+from bot.events import Localized, parse_events
 from tests.conftest import IST, Harness
 
 ALICE = 101
@@ -83,7 +83,8 @@ def live(tmp_path: Path) -> LiveCatalog:
 
 
 def place(live: LiveCatalog) -> str | None:
-    return live.current.events[0].place
+    where = live.current.events[0].place
+    return where.en if where is not None else None
 
 
 # ---------------------------------------------------------------- the live catalog on its own
@@ -96,13 +97,18 @@ def test_an_edit_is_taken_when_two_reads_a_moment_apart_agree(live: LiveCatalog)
     result = live.reload()
 
     assert isinstance(result, Reloaded)
-    assert (result.old.events[0].place, result.new.events[0].place) == ("New Delhi", "Mumbai")
+    assert (result.old.events[0].place, result.new.events[0].place) == (
+        Localized.of("New Delhi"),
+        Localized.of("Mumbai"),
+    )
     assert place(live) == "Mumbai"
 
 
 def test_a_file_caught_mid_write_is_not_taken_until_it_stops_changing(live: LiveCatalog) -> None:
     half_written = PLACED.replace("New Delhi\n", "New Del")
-    assert parse_events(half_written).events[0].place == "New Del"  # valid: read once, it would be taken
+    assert parse_events(half_written).events[0].place == Localized.of(
+        "New Del"
+    )  # valid: read once, it would be taken
     live.pause = editor = Editor(live.path, [PLACED.replace("New Delhi", "Mumbai")])
     replace(live.path, half_written)
 
@@ -215,7 +221,7 @@ async def test_a_poison_edit_during_a_run_is_rejected_and_the_bot_keeps_the_last
     caplog.set_level(logging.INFO, logger="bot.catalog")
     seed = bot.settings.events.read_text(encoding="utf-8")
     poison = seed.replace("{from: 2025-12-05, to: 2025-12-06}", "{from: 2025-12-05, to: 9999-12-31}").replace(
-        "title: Launch of RT's India edition", 'title: "Launch of RT\\ud800"'
+        "      en: Launch of RT's India edition", '      en: "Launch of RT\\ud800"'
     )
     async with bot.running():
         await bot.ask(ALICE, "/subscribe")
@@ -227,7 +233,7 @@ async def test_a_poison_edit_during_a_run_is_rejected_and_the_bot_keeps_the_last
     assert "5–6 December 2025" in reply
     assert [line.split(": ", 2)[2] for line in rejections(caplog)] == [
         "events[0].when.to: 9999-12-31 is out of range: dates must lie between 1900-01-01 and 2200-12-31",
-        "events[1].title: contains U+D800, half of a surrogate pair, which is not a character "
+        "events[1].title.en: contains U+D800, half of a surrogate pair, which is not a character "
         "(check the \\u escapes)",
     ]
     assert bot.texts(ALICE)[-1].startswith("⏰ 23rd India–Russia annual summit in 7 days")

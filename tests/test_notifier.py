@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import alerts, wording
+from bot import alerts
 from bot.bootstrap import boot_of
 from bot.clock import ManualClock
 from bot.notifier import Failures, Renderer, alert_event, owed_deliveries, wanted
 from bot.store import DeliveryState, Subscriber
+from bot.wording.language import Language
+from bot.wording.notices import alert_html
 from tests.conftest import IST, SEED_DAY, Harness, build
 
 ALICE = 401
@@ -59,15 +61,15 @@ def test_of_several_missed_alerts_of_one_event_only_the_latest_is_sent_the_rest_
     ]
     (sent,) = [r for r in rows if r.state is DeliveryState.PENDING]
     assert sent.text.splitlines()[0] == "⏰ <b>Event talks</b> in 1 hour, 30 minutes"  # worded as of now
-    assert sent.text.splitlines()[1] == "<i>(Late: this reminder was due 2025-12-05 09:00 IST.)</i>"
+    assert sent.text.splitlines()[1] == "<i>(Late: this reminder was due 5 Dec 2025, 9:00\u202fAM IST.)</i>"
 
 
 def test_each_chat_reads_the_alert_in_its_own_zone() -> None:
     (_day, two_hours) = plan()
     rows = owed_deliveries([two_hours], [subscriber(1), subscriber(2, zone="Europe/Moscow")], MOMENT)
     by_chat = {r.chat_id: r.text for r in rows}
-    assert "Friday 5 December 2025, 11:00 IST\n" in by_chat[1]
-    assert "Friday 5 December 2025, 11:00 IST (2025-12-05 08:30 MSK your time)" in by_chat[2]
+    assert "Friday, 5 December 2025, 11:00\u202fAM IST\n" in by_chat[1]
+    assert "Friday, 5 December 2025, 11:00\u202fAM IST (5 Dec 2025, 8:30\u202fAM MSK your time)" in by_chat[2]
 
 
 def test_a_chat_that_chose_lead_times_gets_those_and_the_notes_that_are_not_lead_times() -> None:
@@ -91,7 +93,7 @@ def test_a_chat_whose_stored_zone_this_machine_does_not_know_reads_the_alert_in_
     (_day, two_hours) = plan()
     rows = owed_deliveries([two_hours], [subscriber(1), subscriber(2, zone="Mars/Olympus_Mons")], MOMENT)
     assert len(rows) == 2
-    assert "Friday 5 December 2025, 11:00 IST\n" in rows[1].text
+    assert "Friday, 5 December 2025, 11:00\u202fAM IST\n" in rows[1].text
 
 
 def test_alert_keys_are_told_apart_from_note_keys_whatever_the_event_is_called() -> None:
@@ -147,10 +149,10 @@ events:
 async def test_one_event_that_cannot_be_rendered_does_not_stop_the_others_alerts(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def alert(planned: alerts.PlannedAlert, now: datetime, zone: ZoneInfo | None) -> str:
+    def alert(planned: alerts.PlannedAlert, now: datetime, lang: Language, zone: ZoneInfo | None) -> str:
         if planned.event.id == "broken":
             raise ValueError("cannot word this one")
-        return wording.alert_html(planned, now, zone)
+        return alert_html(planned, now, lang, zone)
 
     caplog.set_level(logging.INFO, logger="bot.notifier")
     bot.settings.events.write_text(BROKEN_AND_FINE)
@@ -168,7 +170,7 @@ async def test_one_event_that_cannot_be_rendered_does_not_stop_the_others_alerts
     assert alerted == ["⏰ The fine one in 1 hour"]
     assert [t.splitlines()[:2] for t in bot.texts(ALICE) if t.startswith("⏰")][1] == [
         "⏰ The broken one in 48 minutes",
-        "(Late: this reminder was due 2025-10-05 11:00 UTC.)",
+        "(Late: this reminder was due 5 Oct 2025, 11:00\u202fAM UTC.)",
     ]
     about_it = [r for r in caplog.records if "the alerts of broken" in r.getMessage()]
     assert [(r.levelname, r.exc_info is not None) for r in about_it] == [

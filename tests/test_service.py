@@ -14,12 +14,13 @@ import pytest_asyncio
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
-from bot import wording
 from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import ManualClock
 from bot.localapi import _render
 from bot.service import STORED_LIMIT, Chat, Summit
 from bot.store import ChatRow, Store
+from bot.wording import chat as replies
+from bot.wording.fit import echoed
 
 ALICE = Chat(101, "private", "Alice", 101)
 LONG = "x" * 4080
@@ -52,22 +53,22 @@ def fits_one_message(reply: str, html: bool) -> None:
 
 
 def test_quoted_input_is_cut_to_64_characters_with_an_ellipsis() -> None:
-    assert wording.echoed(LONG) == "x" * 63 + "…"
-    assert wording.echoed("summit") == "summit"
+    assert echoed(LONG) == "x" * 63 + "…"
+    assert echoed("summit") == "summit"
 
 
 def test_quoted_input_is_never_cut_inside_an_emoji_or_an_accented_letter() -> None:
-    assert wording.echoed("a" * 62 + "👍🏽" + "b") == "a" * 62 + "…"
-    assert wording.echoed("a" * 62 + "e\u0301zz") == "a" * 62 + "…"
-    assert wording.echoed("a" * 60 + "👨‍👩‍👧" + "b") == "a" * 60 + "…"
+    assert echoed("a" * 62 + "👍🏽" + "b") == "a" * 62 + "…"
+    assert echoed("a" * 62 + "e\u0301zz") == "a" * 62 + "…"
+    assert echoed("a" * 60 + "👨‍👩‍👧" + "b") == "a" * 60 + "…"
     family = "👨‍👩‍👧 🇮🇳 🏴󠁧󠁢󠁥󠁮󠁧󠁿"
-    assert wording.echoed(family) == family
+    assert echoed(family) == family
 
 
 def test_quoted_input_loses_line_breaks_direction_overrides_and_invisible_characters() -> None:
-    assert wording.echoed("New\nDelhi\t\x00now") == "New Delhi now"
-    assert wording.echoed("\u202egnp.exe\u202c summit\u200b\ufeff") == "gnp.exe summit"
-    assert wording.echoed("\u200b\u2066 \u200e") == ""
+    assert echoed("New\nDelhi\t\x00now") == "New Delhi now"
+    assert echoed("\u202egnp.exe\u202c summit\u200b\ufeff") == "gnp.exe summit"
+    assert echoed("\u200b\u2066 \u200e") == ""
 
 
 # ---------------------------------------------------------------- /event
@@ -81,7 +82,7 @@ async def test_event_followed_by_4080_characters_gets_a_short_no_event_reply(sum
 
 async def test_event_with_only_invisible_characters_asks_which_event(summit: Summit) -> None:
     reply = await summit.event_html(ALICE, "\u200b\u202e")
-    assert reply.startswith("Which event? For example /event summit-2025.")
+    assert reply.startswith("Which event? For example /event military-commission-2025.")
 
 
 async def test_event_with_markup_in_its_name_is_quoted_escaped(summit: Summit) -> None:
@@ -252,6 +253,7 @@ COMMANDS = (
     "/events",
     "/status",
     "/stats",
+    "/language",
     "/subscribe",
     "/unsubscribe",
     "/frobnicate",
@@ -324,6 +326,7 @@ MESSAGES = st.one_of(
     NEAR_LIMIT,
     st.builds("/reminders {}".format, LEADS),
     st.builds("/start {}".format, st.text()),
+    st.builds("/language {}".format, st.sampled_from(["ru", "hi", "en", "русский", "हिन्दी", "klingon", ""])),
 )
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})")
 
@@ -335,10 +338,13 @@ async def respond(summit: Summit, chat: Chat, text: str) -> tuple[str, bool]:
         return await summit.answer_html(chat, text), True
     args = text.split()[1:]
     name = command[1].lower()
+    lang = summit.language_of(chat)
     if name == "start":
-        return wording.WELCOME_HTML, True
+        return replies.welcome_html(lang), True
     if name == "help":
-        return wording.HELP_HTML, True
+        return replies.help_html(lang), True
+    if name == "language":
+        return await summit.set_language(chat, " ".join(args)), False
     if name == "event":
         return await summit.event_html(chat, " ".join(args)), True
     if name == "timezone":
@@ -350,14 +356,14 @@ async def respond(summit: Summit, chat: Chat, text: str) -> tuple[str, bool]:
     if name == "events":
         return await summit.events_html(chat), True
     if name == "status":
-        return summit.status_html(), True
+        return summit.status_html(chat), True
     if name == "stats":
         return await summit.stats_html(chat), True
     if name == "subscribe":
         return await summit.subscribe(chat), False
     if name == "unsubscribe":
         return await summit.unsubscribe(chat), False
-    return wording.UNKNOWN_COMMAND, False
+    return replies.unknown_command(lang), False
 
 
 def test_any_message_gets_a_reply_that_telegram_accepts_and_nothing_long_is_stored(

@@ -54,7 +54,7 @@ def test_an_alert_due_at_start_reaches_the_terminal_marked_late(tmp_path: Path) 
     run_terminal(tmp_path, "/subscribe\n", "--as-of", "2025-11-27T09:00+05:30")
     done = run_terminal(tmp_path, "", "--as-of", "2025-11-28T10:00+05:30")
     assert "bot> ⏰ 23rd India–Russia annual summit in 7 days" in done.stdout
-    assert "(Late: this reminder was due 2025-11-28 09:00 IST.)" in done.stdout
+    assert "(Late: this reminder was due 28 Nov 2025, 9:00\u202fAM IST.)" in done.stdout
 
 
 def test_a_broken_events_file_stops_the_terminal_with_one_line(tmp_path: Path) -> None:

@@ -7,10 +7,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import alerts, timeline, wording
+from bot import alerts, timeline
 from bot.alerts import AlertKind
 from bot.events import Catalog, Event, EventsFileError, load_events, parse_lead
 from bot.timeline import Phase, countdown
+from bot.wording.cards import next_html
+from bot.wording.dates import countdown_text, dates_text, short_moment
+from bot.wording.language import ENGLISH as EN
+from bot.wording.notices import alert_html
+from bot.wording.status import status_note
 from tests.conftest import BERLIN, IST, LONDON, NEW_YORK, SEED, SEED_DAY, one
 
 
@@ -21,7 +26,7 @@ def moment(text: str, zone: ZoneInfo = IST) -> datetime:
 
 
 def says(event: Event, now: datetime) -> str:
-    return wording.countdown_text(countdown(event, now))
+    return countdown_text(countdown(event, now), EN)
 
 
 @pytest.fixture(scope="module")
@@ -76,30 +81,30 @@ def test_a_two_day_span_on_its_second_day_is_under_way_day_2_of_2() -> None:
 
 def test_a_month_event_seen_from_the_month_before_is_counted_in_weeks() -> None:
     event = one({"month": "2025-11"})
-    assert says(event, moment("2025-10-01T09:00")) == "expected in November 2025, in 4 to 8 weeks"
+    assert says(event, moment("2025-10-01T09:00")) == "in 4 to 8 weeks"
 
 
 def test_a_month_event_inside_its_month_is_expected_this_month_by_its_last_day() -> None:
     event = one({"month": "2025-11"})
-    assert says(event, moment("2025-11-15T12:00")) == "expected this month (by 30 November 2025)"
+    assert says(event, moment("2025-11-15T12:00")) == "any day this month"
 
 
 def test_a_month_event_a_few_days_before_its_month_is_never_said_to_be_in_0_weeks() -> None:
     # Six days before 1 November: days // 7 rounds the near end down to nothing.
     event = one({"month": "2025-11"})
     text = says(event, moment("2025-10-26T12:00"))
-    assert text.startswith("expected in November 2025, in ")
+    assert text.startswith("in ")
     assert "in 0 " not in text, text
 
 
 def test_a_window_from_tomorrow_to_the_end_of_this_month_is_later_this_month() -> None:
     event = one({"between": "2025-10-02", "and": "2025-10-31"})
-    assert says(event, moment("2025-10-01T09:00")) == "later this month (by 31 October 2025)"
+    assert says(event, moment("2025-10-01T09:00")) == "later this month"
 
 
 def test_a_window_already_open_that_runs_into_next_month_is_any_day_now() -> None:
     event = one({"between": "2025-10-25", "and": "2025-11-05"})
-    assert says(event, moment("2025-10-28T09:00")) == "any day now (by 5 November 2025)"
+    assert says(event, moment("2025-10-28T09:00")) == "any day now"
 
 
 def test_a_window_whose_two_ends_are_the_same_day_is_not_counted_as_a_range() -> None:
@@ -158,7 +163,7 @@ def status(governments: list[str], confirmed_by: list[str], lifecycle: str = "pl
         governments=governments,
         status={"lifecycle": lifecycle, "confirmed_by": confirmed_by, "source": "report"},
     )
-    return wording.status_note(event)
+    return status_note(event, EN)
 
 
 def test_two_governments_neither_confirming_is_unconfirmed_by_either_government() -> None:
@@ -238,17 +243,18 @@ def test_on_the_report_day_the_summit_is_next_with_the_undated_commission_and_la
 
 
 def test_on_the_report_day_the_next_message_shows_the_summit_and_what_may_come_first(seed: Catalog) -> None:
-    text = wording.next_html(timeline.next_up(seed, SEED_DAY), SEED_DAY)
+    text = next_html(timeline.next_up(seed, SEED_DAY), SEED_DAY, EN)
     assert text.startswith("<b>Next:</b> <b>23rd India–Russia annual summit</b>\n🗓 5–6 December 2025\n")
     assert "⏳ in 65 days" in text
     assert "ℹ️ Unconfirmed by either government" in text
-    assert "<b>Possibly before that</b> (date not fixed):" in text
+    assert "Possibly before that (date not fixed yet):" in text
     assert (
-        "• Inter-Governmental Commission on Military Technical Cooperation: "
-        "later this month (by 31 October 2025)"
+        "• <b>Inter-Governmental Commission on Military Technical Cooperation</b>: "
+        "expected between 2 and 31 October 2025 (later this month)"
     ) in text
     assert (
-        "• Foreign Minister Sergey Lavrov&#x27;s visit to India: expected in November 2025, in 4 to 8 weeks"
+        "• <b>Foreign Minister Sergey Lavrov&#x27;s visit to India</b>: expected in November 2025 "
+        "(in 4 to 8 weeks)"
     ) in text
 
 
@@ -277,7 +283,7 @@ def test_on_new_years_day_2026_nothing_is_upcoming_and_next_says_so(seed: Catalo
     now = datetime(2026, 1, 1, 9, 0, tzinfo=IST)
     assert timeline.upcoming(seed, now) == []
     assert timeline.next_up(seed, now) is None
-    assert wording.next_html(None, now) == (
+    assert next_html(None, now, EN) == (
         "No upcoming events in the calendar right now. I will tell subscribers when one is added."
     )
     summit = seed.get("summit-2025")
@@ -332,7 +338,7 @@ def test_an_exact_events_reminders_are_absolute_time_before_it_across_the_spring
 def test_an_exact_events_1d_reminder_across_the_spring_switch_says_in_1_day() -> None:
     event = london_event()
     (alert,) = [a for a in alerts.alerts_for(event) if a.lead == timedelta(days=1)]
-    assert wording.alert_html(alert, alert.moment).splitlines()[0] == "⏰ <b>Event e</b> in 1 day"
+    assert alert_html(alert, alert.moment, EN).splitlines()[0] == "⏰ <b>Event e</b> in 1 day"
 
 
 def test_the_countdown_across_the_spring_switch_is_right_when_now_is_given_in_utc() -> None:
@@ -351,14 +357,14 @@ def test_the_countdown_across_the_spring_switch_is_right_when_now_is_given_in_th
 
 def test_the_london_event_shows_bst_and_a_new_york_reader_also_sees_it_in_their_own_time() -> None:
     event = london_event()
-    assert wording.when_text(event) == "Sunday 29 March 2026, 10:00 BST"
-    assert wording.when_text(event, NEW_YORK) == (
-        "Sunday 29 March 2026, 10:00 BST (2026-03-29 05:00 EDT your time)"
+    assert dates_text(event.when, EN) == "Sunday, 29 March 2026, 10:00\u202fAM BST"
+    assert dates_text(event.when, EN, NEW_YORK) == (
+        "Sunday, 29 March 2026, 10:00\u202fAM BST (29 Mar 2026, 5:00\u202fAM EDT your time)"
     )
 
 
 def test_a_reader_in_the_events_own_zone_is_not_shown_the_time_twice() -> None:
-    assert wording.when_text(london_event(), LONDON) == "Sunday 29 March 2026, 10:00 BST"
+    assert dates_text(london_event().when, EN, LONDON) == "Sunday, 29 March 2026, 10:00\u202fAM BST"
 
 
 # Clocks in Germany go back on 25 October 2026 at 01:00 UTC (03:00 CEST → 02:00 CET).
@@ -372,10 +378,10 @@ def berlin_alerts() -> dict[tuple[AlertKind, timedelta | None], alerts.PlannedAl
 def test_a_berlin_day_event_on_the_autumn_switch_gets_its_today_note_at_8_cet() -> None:
     today = berlin_alerts()[(AlertKind.TODAY, None)]
     assert today.moment.astimezone(UTC) == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
-    assert wording.short_moment_text(today.moment, BERLIN) == "2026-10-25 08:00 CET"
+    assert short_moment(today.moment, BERLIN, EN) == "25 Oct 2026, 8:00\u202fAM CET"
 
 
 def test_a_berlin_day_event_on_the_autumn_switch_gets_its_7d_note_at_9_cest_a_week_before() -> None:
     week = berlin_alerts()[(AlertKind.LEAD, timedelta(days=7))]
     assert week.moment.astimezone(UTC) == datetime(2026, 10, 18, 7, 0, tzinfo=UTC)
-    assert wording.short_moment_text(week.moment, BERLIN) == "2026-10-18 09:00 CEST"
+    assert short_moment(week.moment, BERLIN, EN) == "18 Oct 2026, 9:00\u202fAM CEST"

@@ -1,0 +1,327 @@
+"""What the bot says in conversation: welcome, help, buttons, the command menu and every reply to a
+setting (subscriptions, reminders, time zone, language), errors, and the terminal chat's frame.
+
+Plain text unless a name ends in ``_html``; a reply that quotes what someone typed shortens it with
+``echoed`` first, so no reply can outgrow one message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from html import escape
+from zoneinfo import ZoneInfo
+
+from bot.events import format_lead
+from bot.languages import ENDONYMS
+from bot.wording.dates import lead_text, listing, number, short_moment
+from bot.wording.fit import echoed
+from bot.wording.language import Language
+from bot.wording.markup import bold
+
+
+def welcome_html(lang: Language) -> str:
+    return "\n".join(
+        [
+            bold(lang._("Welcome to summitbot.")),
+            escape(
+                lang._(
+                    "I count down to the India–Russia summit and related visits, remind you before each "
+                    "one, and tell you when a date, place or confirmation changes. Every status comes "
+                    "with its source."
+                )
+            ),
+            "",
+            escape(lang._("Subscribe to get reminders, or try /next.")),
+        ]
+    )
+
+
+def commands(lang: Language) -> list[tuple[str, str]]:
+    """The command menu (``setMyCommands``), registered once per language."""
+    return [
+        ("next", lang._("The next event, with countdown and status")),
+        ("events", lang._("Upcoming and recent events")),
+        ("status", lang._("Who has confirmed what, with sources")),
+        ("event", lang._("One event and its history: /event summit")),
+        ("subscribe", lang._("Reminders before each event")),
+        ("reminders", lang._("Choose lead times: /reminders 1d 2h")),
+        ("timezone", lang._("Show times in your zone: /timezone Delhi")),
+        ("language", lang._("Choose the language: English, Русский, हिन्दी")),
+        ("unsubscribe", lang._("Stop reminders")),
+        ("help", lang._("What this bot can do")),
+    ]
+
+
+def help_html(lang: Language) -> str:
+    lines = [
+        bold(lang._("What I can do")),
+        escape(lang._("/next – the next event, with countdown and status")),
+        escape(lang._("/events – upcoming and recent events")),
+        escape(lang._("/status – who has confirmed what, with sources")),
+        escape(lang._("/event <name> – one event and its history")),
+        escape(lang._("/subscribe – reminders before each event and notes when something changes")),
+        escape(lang._("/unsubscribe – stop them")),
+        escape(lang._("/reminders 1d 2h – choose which reminders you get")),
+        escape(lang._("/timezone <city or zone> – show exact times in your zone")),
+        escape(lang._("/language – English, Русский or हिन्दी")),
+        escape(lang._("/help – this message")),
+        "",
+        escape(lang._("You can also ask in plain words, for example “is Putin's visit confirmed?”")),
+    ]
+    return "\n".join(lines)
+
+
+def subscribed(lang: Language) -> str:
+    return lang._(
+        "Subscribed. You will get a reminder before each event and a note whenever its status, date or "
+        "place changes."
+    )
+
+
+def already_subscribed(lang: Language) -> str:
+    return lang._("You are already subscribed. /unsubscribe stops the reminders.")
+
+
+def unsubscribed(lang: Language) -> str:
+    return lang._("Unsubscribed. You will get no more reminders; /subscribe brings them back.")
+
+
+def not_subscribed(lang: Language) -> str:
+    return lang._("You were not subscribed. /subscribe starts reminders.")
+
+
+def unknown_command(lang: Language) -> str:
+    return lang._("I don't know that command. /help lists what I can do.")
+
+
+def not_text(lang: Language) -> str:
+    return lang._("I can only read text. Try /next or /help.")
+
+
+def sorry(lang: Language) -> str:
+    return lang._("Sorry, something went wrong on my side. Please try again in a moment.")
+
+
+def admins_only(lang: Language) -> str:
+    return lang._("That command is for the bot's operators.")
+
+
+def button_subscribe(lang: Language) -> str:
+    return lang._("🔔 Subscribe")
+
+
+def button_unsubscribe(lang: Language) -> str:
+    return lang._("🔕 Unsubscribe")
+
+
+def button_next(lang: Language) -> str:
+    return lang._("⏭ Next event")
+
+
+def button_events(lang: Language) -> str:
+    return lang._("🗓 All events")
+
+
+def button_expired(lang: Language) -> str:
+    return lang._("That button has expired. Try /help.")
+
+
+# ---------------------------------------------------------------- /reminders
+
+
+def _lead_keys(leads: Sequence[timedelta]) -> str:
+    return " ".join(format_lead(lead) for lead in leads)
+
+
+def _leads(leads: Sequence[timedelta], lang: Language, style: str = "standard") -> str:
+    return listing([lead_text(lead, lang) for lead in leads], lang, style)
+
+
+def reminders_none_planned(lang: Language) -> str:
+    return lang._(
+        "No event in the calendar plans reminders before it right now. Subscribers still get the notes "
+        "for events known only to the month or to a window, and every change of date, place or status."
+    )
+
+
+def reminders_now(chosen: Sequence[timedelta] | None, planned: Sequence[timedelta], lang: Language) -> str:
+    """``chosen`` is None for every planned reminder, else the chosen ones the calendar still plans."""
+    if not planned:
+        return reminders_none_planned(lang)
+    total = len(planned)
+    if chosen is None:
+        return lang.ngettext(
+            "You get {n} reminder before each event: {leads} (when its date is precise enough). "
+            "Keep only some with, for example, /reminders {example}.",
+            "You get {n} reminders before each event: {leads} (when its date is precise enough). "
+            "Keep only some with, for example, /reminders {example}.",
+            total,
+        ).format(
+            n=number(total, lang),
+            leads=_leads(planned, lang),
+            example=_lead_keys(planned[1:3] or planned[:1]),
+        )
+    if not chosen:
+        return lang._(
+            "None of the reminders you chose is planned any more, so you get no reminder before an "
+            "event. Choose from: {choices}, or /reminders all."
+        ).format(choices=_lead_keys(planned))
+    return lang.ngettext(
+        "You get {n} of the {total} planned reminders before each event: {leads} (when its date is "
+        "precise enough). /reminders all brings back all of them.",
+        "You get {n} of the {total} planned reminders before each event: {leads} (when its date is "
+        "precise enough). /reminders all brings back all of them.",
+        total,
+    ).format(n=number(len(chosen), lang), total=number(total, lang), leads=_leads(chosen, lang))
+
+
+def reminders_unreadable(planned: Sequence[timedelta], lang: Language) -> str:
+    """The chat's stored choice could not be read (an older version kept whatever it was sent)."""
+    if not planned:
+        return reminders_none_planned(lang)
+    return lang.ngettext(
+        "I could not read the reminders you chose earlier, so you get the {n} planned one again before "
+        "each event: {leads} (when its date is precise enough).",
+        "I could not read the reminders you chose earlier, so you get all {n} again before each event: "
+        "{leads} (when its date is precise enough).",
+        len(planned),
+    ).format(n=number(len(planned), lang), leads=_leads(planned, lang))
+
+
+def reminders_invalid(given: str, planned: Sequence[timedelta], lang: Language) -> str:
+    return lang._(
+        "“{given}” is not a lead time. Give a number and w, d, h or m, for example /reminders {example}."
+    ).format(given=echoed(given), example=_lead_keys(planned) or "1d 2h")
+
+
+def reminders_unplanned(unplanned: Sequence[timedelta], planned: Sequence[timedelta], lang: Language) -> str:
+    return lang._("No event plans a reminder {leads}. Choose from: {choices}.").format(
+        leads=_leads(unplanned, lang, "or"), choices=_lead_keys(planned)
+    )
+
+
+def reminders_too_many(limit: int, planned: Sequence[timedelta], lang: Language) -> str:
+    return lang._("That is too many lead times. Choose at most {limit} from: {choices}.").format(
+        limit=number(limit, lang), choices=_lead_keys(planned)
+    )
+
+
+# ---------------------------------------------------------------- /timezone
+
+
+def timezone_now(zone: ZoneInfo | None, now: datetime, lang: Language) -> str:
+    if zone is None:
+        return lang._(
+            "Times are shown in each event's own zone. Send /timezone followed by your city or zone (for "
+            "example /timezone Delhi, /timezone Moscow or /timezone Europe/Berlin) to see exact times in "
+            "yours."
+        )
+    return lang._(
+        "Times will also be shown in {zone} (now {now}). /timezone off goes back to each event's own zone."
+    ).format(zone=zone.key, now=short_moment(now, zone, lang))
+
+
+def timezone_unknown(query: str, suggestion: str | None, lang: Language) -> str:
+    head = lang._("I don't know the time zone “{query}”.").format(query=echoed(query))
+    if suggestion is not None:
+        return lang._("{head} Did you mean /timezone {zone}?").format(head=head, zone=suggestion)
+    return lang._("{head} Try a city or an IANA name, e.g. /timezone Europe/Moscow.").format(head=head)
+
+
+def timezone_ambiguous(query: str, choices: Sequence[str], lang: Language) -> str:
+    """A country or abbreviation that means several zones: the bot asks rather than picks one."""
+    return lang._(
+        "“{query}” can mean more than one time zone: {choices}. Send the one you mean, for example "
+        "/timezone {example}."
+    ).format(query=echoed(query), choices=listing(choices, lang, "or"), example=choices[0])
+
+
+# ---------------------------------------------------------------- /language
+
+
+def language_now(lang: Language) -> str:
+    """Said in the language now in force, under buttons naming each language in itself."""
+    return lang._("I speak English in this chat. Choose another language:")
+
+
+def language_unknown(query: str, lang: Language) -> str:
+    return lang._("I don't speak “{query}”. Choose one of: {languages}.").format(
+        query=echoed(query), languages=listing(list(ENDONYMS.values()), lang, "or")
+    )
+
+
+def language_button(code: str) -> str:
+    return ENDONYMS[code]
+
+
+# ---------------------------------------------------------------- the operators' replies
+
+
+def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: int, lang: Language) -> str:
+    sent, pending, failed, skipped = (outbox.get(k, 0) for k in ("sent", "pending", "failed", "skipped"))
+    lines = [
+        bold(lang._("summitbot statistics")),
+        escape(lang._("Subscribed chats: {n}").format(n=number(subscribers, lang))),
+        escape(
+            lang._("Events: {n} ({upcoming} upcoming)").format(
+                n=number(events, lang), upcoming=number(upcoming, lang)
+            )
+        ),
+        escape(
+            lang._("Messages sent: {sent}; waiting: {pending}; failed: {failed}; skipped: {skipped}").format(
+                sent=number(sent, lang),
+                pending=number(pending, lang),
+                failed=number(failed, lang),
+                skipped=number(skipped, lang),
+            )
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def released(events: int, chats: int, lang: Language) -> str:
+    """/release: the operator let a held edit of the events file go out."""
+    return lang._(
+        "Released: the held notes about {events} are going out now to {chats}, and those events' "
+        "reminders follow as planned."
+    ).format(
+        events=lang.ngettext("{n} event", "{n} events", events).format(n=number(events, lang)),
+        chats=lang.ngettext("{n} subscribed chat", "{n} subscribed chats", chats).format(
+            n=number(chats, lang)
+        ),
+    )
+
+
+def nothing_held(lang: Language) -> str:
+    return lang._("Nothing is held: every edit of the events file has gone out as usual.")
+
+
+# ---------------------------------------------------------------- the terminal chat
+
+
+def terminal_banner(lang: Language) -> str:
+    return (
+        lang._(
+            "summitbot in the terminal (no TELEGRAM_BOT_TOKEN set): type /start, /next, /subscribe or a "
+            "question; a number presses a button under the last message; /quit, Ctrl-D or Ctrl-C leaves."
+        )
+        + "\n"
+    )
+
+
+def terminal_bye(lang: Language) -> str:
+    return "\n" + lang._("Bye.") + "\n"
+
+
+TERMINAL_QUIT = ("/quit", "/exit")
+
+
+def terminal_message(plain: str, buttons: Sequence[str]) -> str:
+    """A bot message as the terminal shows it: text, then numbered buttons."""
+    text = "\n".join(
+        f"bot> {line}" if i == 0 else f"     {line}" for i, line in enumerate(plain.splitlines())
+    )
+    if buttons:
+        text += "\n     " + "  ".join(f"[{i}] {label}" for i, label in enumerate(buttons, start=1))
+    return text + "\n"
