@@ -45,6 +45,7 @@ ZERO = timedelta(0)
 HEAD_START = timedelta(seconds=1)
 FINISH_EARLY = timedelta(seconds=0.5)  # the last row falls due this much before the moment: HTTP takes time
 PREPARE = timedelta(seconds=60)  # rows are written this long before the first of them falls due
+LAST_LOOK = HEAD_START  # before an alert's moment, chats that subscribed since its rows were written are added
 REMIND = timedelta(minutes=10)  # a failure or a held edit that persists is logged again this often
 
 AlertText = Callable[[PlannedAlert, datetime, Language, ZoneInfo | None], str]
@@ -453,10 +454,13 @@ class Notifier:
         return self._spacing * await self._store.count_subscribers() + HEAD_START + FINISH_EARLY
 
     async def next_wake(self) -> datetime | None:
-        """The next moment something becomes owed or due: the next alert, or a retry waiting in the outbox."""
+        """The next moment something becomes owed or due: the next alert, a retry waiting in the outbox,
+        or the last look for chats that subscribed since an alert was written, just before its moment
+        (without it, they would wait for the next 30-second tick and get it late)."""
         now = self._clock.now()
         head_start = await self._head_start()
         planned, _ = self._plan()
-        starts = (a.moment - head_start - PREPARE for a in planned)
+        starts = [a.moment - head_start - PREPARE for a in planned]
+        starts += [a.moment - LAST_LOOK for a in planned if a.key in self._fanned_at and a.moment > now]
         moments = [min((s for s in starts if s > now), default=None), await self._store.next_due()]
         return min((m for m in moments if m is not None), default=None)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from telegram.error import NetworkError
 
+from bot.bootstrap import boot_of
 from tests.conftest import IST, Harness
 from tests.fakebotapi import TOKEN
 
@@ -387,3 +388,25 @@ async def test_when_telegram_fails_a_reply_and_the_apology_the_error_is_logged_o
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [f"could not apologise in chat {ALICE}: Internal Server Error"]
     assert TOKEN not in caplog.text
+
+
+async def test_a_chat_that_subscribes_in_the_minute_before_an_alert_gets_it_on_time_not_late(
+    bot: Harness,
+) -> None:
+    async with bot.running():
+        await bot.jump(WEEK_BEFORE - timedelta(seconds=70))  # the alert's rows are written, for nobody yet
+        await bot.jump(WEEK_BEFORE - timedelta(seconds=30))
+        await bot.ask(BOB, "/subscribe")  # while the clock stands: no tick has read Bob yet
+        notifier = boot_of(bot.app).notifier
+        assert notifier is not None
+        wake = await notifier.next_wake()
+        assert wake is not None
+        assert wake < WEEK_BEFORE  # the bot looks again just before the moment, not at the next tick
+        await bot.jump(wake)
+        rows = await bot.store.pending(WEEK_BEFORE + timedelta(days=1))
+        await bot.jump(WEEK_BEFORE)
+    (bobs,) = [r for r in rows if r.chat_id == BOB]
+    assert bobs.due_at < WEEK_BEFORE  # written before the moment, due before it
+    (alert,) = alerts_in(bot.texts(BOB))
+    assert alert == "⏰ 23rd India–Russia annual summit in 7 days"
+    assert not any("Late" in t for t in bot.texts(BOB))
