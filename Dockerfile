@@ -18,7 +18,7 @@ COPY config ./config
 
 USER 10001:10001
 ENV SUMMITBOT_EVENTS=/app/config/events.yaml \
-    SUMMITBOT_DB=sqlite+aiosqlite:////data/summitbot.db
+    SUMMITBOT_DB=sqlite:////data/summitbot.db
 VOLUME ["/data"]
 ENTRYPOINT ["summitbot"]
 CMD ["run"]
