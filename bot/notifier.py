@@ -45,7 +45,7 @@ ZERO = timedelta(0)
 HEAD_START = timedelta(seconds=1)
 FINISH_EARLY = timedelta(seconds=0.5)  # the last row falls due this much before the moment: HTTP takes time
 PREPARE = timedelta(seconds=60)  # rows are written this long before the first of them falls due
-LAST_LOOK = HEAD_START  # before an alert's moment, chats that subscribed since its rows were written are added
+LAST_LOOK = HEAD_START  # before an alert's moment, chats that subscribed since it was written are added
 REMIND = timedelta(minutes=10)  # a failure or a held edit that persists is logged again this often
 
 AlertText = Callable[[PlannedAlert, datetime, Language, ZoneInfo | None], str]

@@ -12,6 +12,7 @@ from bot import cli
 from bot.events import Catalog, EventsFileError, load_events
 from bot.wording.cards import event_card_html
 from bot.wording.dates import dates_text, duration, span
+from bot.wording.fit import MESSAGE_LIMIT, fit
 from bot.wording.language import ENGLISH as EN
 from bot.wording.language import language
 from tests.conftest import BERLIN, IST, ROOT, SEED, SEED_DAY, one
@@ -323,3 +324,12 @@ def test_summitbot_plan_with_a_missing_events_file_exits_2_with_one_line(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == f"{missing}: no such file\n"
+
+
+def test_a_message_over_telegrams_limit_is_cut_between_lines_and_says_so() -> None:
+    lines = [f"<b>line {i}</b> " + "x" * 100 for i in range(60)]
+    cut = fit("\n".join(lines))
+    assert len(cut) <= MESSAGE_LIMIT
+    assert cut.endswith("\n…")
+    assert all(line.endswith("x") for line in cut.splitlines()[:-1])  # whole lines, tags closed
+    assert fit("short") == "short"

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.events import Event, HistoryItem, Source
 from bot.timeline import NextUp
 from bot.wording.dates import countdown_of, day, is_over, when_text
-from bot.wording.fit import echoed, fit_lines
+from bot.wording.fit import echoed, fit, fit_lines
 from bot.wording.language import Language
 from bot.wording.markup import bold
 from bot.wording.status import source_line, source_text, status_note, text
@@ -44,7 +44,7 @@ def event_card_html(event: Event, now: datetime, lang: Language, reader_zone: Zo
     if event.note is not None:
         lines.append(escape(text(event.note, lang)))
     lines.append(f"<i>{escape(source_line(event.status_source, lang))}</i>")
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def event_line_html(event: Event, now: datetime, lang: Language, reader_zone: ZoneInfo | None = None) -> str:

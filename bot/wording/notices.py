@@ -16,6 +16,7 @@ from bot.changes import ChangeItem, ChangeKind
 from bot.events import Event, Government, Lifecycle, Localized, When
 from bot.wording.cards import place_text, title_html
 from bot.wording.dates import countdown_of, dates_text, listing, short_moment, when_text
+from bot.wording.fit import fit
 from bot.wording.language import Language
 from bot.wording.markup import italic
 from bot.wording.status import source_line, status_note, text
@@ -48,7 +49,7 @@ def alert_html(
         f"ℹ️ {escape(status_note(event, lang))}",
         f"<i>{escape(source_line(event.status_source, lang))}</i>",
     ]
-    return "\n".join(lines)
+    return fit("\n".join(lines))
 
 
 def _governments(names: Iterable[str], known: Iterable[Government], lang: Language) -> str:
@@ -118,4 +119,4 @@ def change_note_html(
         f"ℹ️ {escape(status_note(event, lang))}",
         f"<i>{escape(source_line(event.status_source, lang))}</i>",
     ]
-    return "\n".join(lines)
+    return fit("\n".join(lines))
