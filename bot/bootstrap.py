@@ -24,7 +24,7 @@ from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.request import BaseRequest
 
-from bot import handlers
+from bot import edits, handlers
 from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import Clock, ManualClock, ShiftedClock, SystemClock
 from bot.delivery import Limits, Sender
@@ -100,7 +100,7 @@ async def on_startup(app: App) -> None:
         raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     jobs.run_repeating(_tick, interval=TICK_EVERY, name="tick", job_kwargs=ALARM)
     jobs.run_repeating(_reload, interval=boot.settings.reload_seconds, name="reload", job_kwargs=ALARM)
-    boot.summit.on_release = lambda: _wake_now(jobs)
+    boot.summit.on_release = boot.summit.on_enqueued = lambda: _wake_now(jobs)
     if isinstance(boot.clock, ManualClock):
         boot.cleanups.append(boot.clock.on_jump(lambda: _wake_now(jobs)))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -172,9 +172,16 @@ def _start_reload(app: App, *, force: bool) -> None:
 
 
 async def _reload_off_the_loop(app: App, *, force: bool) -> None:
-    result = await asyncio.to_thread(boot_of(app).catalog.reload, force=force)
-    if isinstance(result, Reloaded) and app.job_queue is not None and app.running:
+    boot = boot_of(app)
+    result = await asyncio.to_thread(boot.catalog.reload, force=force)
+    if not isinstance(result, Reloaded):
+        return
+    if app.job_queue is not None and app.running:
         app.job_queue.run_once(_tick, 0, name="replan", job_kwargs=ALARM)
+    try:
+        edits.log_edit(result.old, result.new, boot.clock.now())
+    except Exception:  # the log line is a courtesy: the notes themselves are the notifier's
+        log.exception("could not summarise the edit of the events file for the log")
 
 
 @contextlib.asynccontextmanager

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import alerts, ics, timeline
+from bot import alerts, edits, ics, timeline
 from bot.events import Catalog, EventsFileError, load_events
 from bot.languages import SUPPORTED
 from bot.settings import SettingsError, load_file_settings
@@ -30,7 +30,8 @@ EPILOG = (
     "Settings come from environment variables or a .env file: TELEGRAM_BOT_TOKEN (unset: the terminal "
     "chat), SUMMITBOT_EVENTS (the events file, default config/events.yaml), SUMMITBOT_DB, and more in "
     "README.md. Examples: summitbot run --as-of 2025-10-01T09:00+05:30; summitbot check; "
-    "summitbot plan --as-of 2025-10-01; summitbot ics --out summits.ics"
+    "summitbot plan --as-of 2025-10-01; summitbot ics --out summits.ics; "
+    "summitbot diff config/events.yaml edited.yaml"
 )
 LANG_HELP = f"the language to speak: {', '.join(SUPPORTED)} (default en)"
 AS_OF_HELP = "pretend it is this moment: an ISO date or date-time; without an offset, the events file's zone"
@@ -95,6 +96,27 @@ def plan_text(catalog: Catalog, now: datetime, lang: Language = ENGLISH) -> str:
 def cmd_plan(args: argparse.Namespace) -> int:
     catalog = _catalog(args)
     print(plan_text(catalog, _now(args.as_of, catalog), language(args.lang)))
+    return 0
+
+
+def diff_text(old: Catalog, new: Catalog, now: datetime, lang: Language, names: tuple[str, str]) -> str:
+    """What ``summitbot diff`` prints: each note exactly as a subscriber reads it (Telegram shows the
+    HTML as text), then what the bot does not announce and whether it would hold the edit."""
+    from bot.localapi import plain_text  # Telegram's own reading of the HTML, as the fake server does it
+
+    edit = edits.edit_of(old, new, now)
+    blocks = [plain_text(edits.note_html(edit, note, lang)) for note in edit.notes]
+    blocks += [operator.diff_removed(event_id, lang) for event_id in edit.removed]
+    if edit.held:
+        blocks.append(operator.diff_held(len(edit.notes), edit.limit, lang))
+    return "\n\n".join(blocks) if edit.notes else "\n\n".join([operator.diff_nothing(*names, lang), *blocks])
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    old, new = load_events(args.old), load_events(args.new)
+    for warning in (*old.warnings, *new.warnings):
+        print(warning, file=sys.stderr)
+    print(diff_text(old, new, _now(args.as_of, new), language(args.lang), (str(args.old), str(args.new))))
     return 0
 
 
@@ -164,6 +186,20 @@ def build_parser() -> argparse.ArgumentParser:
     feed.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
     feed.add_argument("--lang", choices=SUPPORTED, default="en", help=LANG_HELP)
     feed.set_defaults(handler=cmd_ics)
+
+    diff = sub.add_parser(
+        "diff",
+        help="show the status notes subscribers would get from an edit of the events file",
+        description=(
+            "Show the status notes subscribers would get if the events file went from OLD to NEW, worded "
+            "exactly as the bot words them. Both files are checked as `check` does."
+        ),
+    )
+    diff.add_argument("old", type=Path, metavar="OLD", help="the events file as it is now")
+    diff.add_argument("new", type=Path, metavar="NEW", help="the edited events file")
+    diff.add_argument("--as-of", metavar="WHEN", help=AS_OF_HELP)
+    diff.add_argument("--lang", choices=SUPPORTED, default="en", help=LANG_HELP)
+    diff.set_defaults(handler=cmd_diff)
     return parser
 
 

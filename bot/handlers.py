@@ -6,22 +6,35 @@ happens here. Edited messages are ignored on purpose: answering an edit would an
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
+from html import escape
 from typing import cast
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
+from telegram.helpers import create_deep_linked_url
 
 from bot.languages import SUPPORTED
-from bot.service import Chat, Summit
+from bot.service import AlertPreview, Chat, SharedEvent, Summit
 from bot.wording import chat as replies
 from bot.wording.language import ENGLISH, Language
 
@@ -29,6 +42,9 @@ log = logging.getLogger(__name__)
 
 SUMMIT = "summit"
 NEW_MESSAGES = filters.UpdateType.MESSAGE
+INLINE_CACHE_SECONDS = 60
+"""How long Telegram may reuse an answer to the same inline query by the same user (countdowns move)."""
+_COMMAND_HTML = re.compile(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?\s*")
 
 
 def summit_of(context: ContextTypes.DEFAULT_TYPE) -> Summit:
@@ -40,12 +56,14 @@ def chat_of(update: Update) -> Chat:
     if chat is None:
         raise ValueError("update without a chat")
     user = update.effective_user
+    sender_chat = update.message.sender_chat if update.message is not None else None
     return Chat(
         chat.id,
         chat.type,
         chat.title or chat.full_name,
         user.id if user is not None else None,
         user.language_code if user is not None else None,
+        as_chat=sender_chat is not None and sender_chat.id == chat.id,
     )
 
 
@@ -83,25 +101,78 @@ def languages_menu() -> InlineKeyboardMarkup:
     )
 
 
+async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether whoever wrote or pressed may change this chat's settings; if not, they are told so
+    (a reply to a command, a notice on a pressed button) and False is returned.
+
+    In a group only its admins may: Telegram is asked (``getChatMember``, remembered for a minute),
+    except for an admin writing as the group itself. If Telegram cannot answer, the change is refused.
+    """
+    summit, chat = summit_of(context), chat_of(update)
+
+    async def status() -> str:
+        member = await context.bot.get_chat_member(chat.id, cast(int, chat.user_id))
+        return str(member.status)
+
+    lang = summit.language_of(chat)
+    try:
+        if await summit.may_configure(chat, status):
+            return True
+        refusal = replies.group_admins_only(lang)
+    except TelegramError as exc:
+        log.warning(
+            "could not ask Telegram who administers chat %s (%s); the change is refused", chat.id, exc
+        )
+        refusal = replies.admin_check_failed(lang)
+    query = update.callback_query
+    if query is not None:
+        await query.answer(refusal, show_alert=True)
+    else:
+        await message_of(update).reply_text(refusal)
+    return False
+
+
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Welcome, with the buttons a newcomer needs."""
+    """Welcome, with the buttons a newcomer needs; ``/start follow-<event>`` (a shared card's link)
+    subscribes the chat and shows that event. Any other parameter gets the welcome and a short note."""
     summit, chat = summit_of(context), chat_of(update)
     lang = summit.language_of(chat)
+    args = context.args or []
+    event = summit.linked_event(args[0]) if len(args) == 1 else None
+    if event is not None:
+        if await may_change(update, context):
+            html = await summit.subscribe_from_link(chat, event)
+            await message_of(update).reply_html(html, reply_markup=menu(True, lang))
+        return
     subscribed = await summit.is_subscribed(chat)
-    await message_of(update).reply_html(replies.welcome_html(lang), reply_markup=menu(subscribed, lang))
+    welcome = replies.welcome_html(lang)
+    if args:
+        welcome = f"{welcome}\n\n{escape(replies.link_unknown(lang))}"
+    await message_of(update).reply_html(welcome, reply_markup=menu(subscribed, lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(replies.help_html(summit_of(context).language_of(chat_of(update))))
+    lang = summit_of(context).language_of(chat_of(update))
+    await message_of(update).reply_html(replies.help_html(lang, context.bot.username))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await may_change(update, context):
+        await _subscribe(update, context)
+
+
+async def _subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.subscribe(chat)
     await message_of(update).reply_text(text, reply_markup=menu(True, summit.language_of(chat)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await may_change(update, context):
+        await _unsubscribe(update, context)
+
+
+async def _unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.unsubscribe(chat)
     await message_of(update).reply_text(text, reply_markup=menu(False, summit.language_of(chat)))
@@ -117,18 +188,24 @@ async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/timezone <city or zone>: exact times are then also shown in the chat's own zone."""
+    if context.args and not await may_change(update, context):
+        return
     text = await summit_of(context).set_timezone(chat_of(update), " ".join(context.args or []))
     await message_of(update).reply_text(text)
 
 
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/language [name]: the chat's language, with a button for each one the bot speaks."""
+    if context.args and not await may_change(update, context):
+        return
     text = await summit_of(context).set_language(chat_of(update), " ".join(context.args or []))
     await message_of(update).reply_text(text, reply_markup=languages_menu())
 
 
 async def reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/reminders [lead times]: which of the planned reminders this chat gets."""
+    if context.args and not await may_change(update, context):
+        return
     text = await summit_of(context).set_reminders(chat_of(update), list(context.args or []))
     await message_of(update).reply_text(text)
 
@@ -141,6 +218,111 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/release, for the operators: send the notes of a held edit of the events file."""
     await message_of(update).reply_text(await summit_of(context).release(chat_of(update)))
+
+
+async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/announce <text>, for the operators: a preview (exactly what subscribers will get) with Confirm
+    and Cancel under it; nothing is sent before Confirm."""
+    summit, chat, message = summit_of(context), chat_of(update), message_of(update)
+    html = _announcement_html(message)
+    head, preview = await summit.announcement_preview(chat, html)
+    await message.reply_text(head)
+    if preview:
+        lang = summit.language_of(chat)
+        buttons = [
+            InlineKeyboardButton(replies.button_confirm(lang), callback_data=CONFIRM),
+            InlineKeyboardButton(replies.button_cancel(lang), callback_data=CANCEL),
+        ]
+        await message.reply_html(html, reply_markup=InlineKeyboardMarkup([buttons]))
+
+
+def _announcement_html(message: Message) -> str:
+    """The text after the command, with the formatting the operator gave it (bold, links, …)."""
+    html = message.text_html
+    command = _COMMAND_HTML.match(html)
+    if command is not None:
+        return html[command.end() :].strip()
+    return escape(_COMMAND_HTML.sub("", message.text or "", count=1).strip())  # formatting over the command
+
+
+async def announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE, confirmed: bool) -> None:
+    """Confirm or Cancel under a preview. The preview message is the announcement, so what is sent is
+    what was shown; its chat and id name the announcement, so it goes out once however often pressed."""
+    query = update.callback_query
+    if query is None:
+        return
+    summit, chat = summit_of(context), chat_of(update)
+    lang = summit.language_of(chat)
+    preview = query.message
+    if not summit.is_operator(chat):
+        await query.answer(replies.admins_only(lang), show_alert=True)
+        return
+    if not isinstance(preview, Message):
+        await query.answer(replies.announce_gone(lang), show_alert=True)
+        return
+    await query.answer()
+    if confirmed:
+        text = await summit.announce(chat, f"{preview.chat_id}-{preview.message_id}", preview.text_html)
+    else:
+        text = replies.announce_cancelled(lang)
+    with contextlib.suppress(BadRequest):  # a second press finds the buttons already gone
+        await preview.edit_reply_markup(reply_markup=None)
+    await preview.reply_text(text)
+
+
+async def testalert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/testalert, for the operators: the next planned reminder, now, to the operator's private chat
+    only (asked in a group, it is sent there privately, not to the group)."""
+    summit, chat, message = summit_of(context), chat_of(update), message_of(update)
+    lang = summit.language_of(chat)
+    if not summit.is_operator(chat) or chat.user_id is None:
+        await message.reply_text(replies.admins_only(lang))
+        return
+    own = Chat(chat.user_id, ChatType.PRIVATE, None, chat.user_id, chat.language_code)
+    result = await summit.test_alert(own)
+    if not isinstance(result, AlertPreview):
+        await message.reply_text(result)
+        return
+    if chat.id == own.id:
+        await message.reply_html(result.html)
+        return
+    try:
+        await context.bot.send_message(own.id, result.html, parse_mode=ParseMode.HTML)
+    except TelegramError as exc:
+        log.info("could not send a test alert to operator %s privately: %s", own.id, exc)
+        await message.reply_text(replies.test_alert_unreachable(lang))
+        return
+    await message.reply_text(replies.test_alert_elsewhere(lang))
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """``@bot <name>`` in any chat: matching events as cards to share, each with a link to follow it."""
+    query = update.inline_query
+    if query is None:
+        return
+    user = query.from_user
+    shared = summit_of(context).shared_events(user.id, user.language_code, query.query)
+    results = [
+        InlineQueryResultArticle(
+            id=event.event_id,
+            title=event.title,
+            description=event.description,
+            input_message_content=InputTextMessageContent(event.html, parse_mode=ParseMode.HTML),
+            reply_markup=_follow_markup(event, context.bot.username),
+        )
+        for event in shared
+    ]
+    try:
+        await query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=True)
+    except BadRequest as exc:  # the user typed on, or the answer came too late: a newer query follows
+        log.info("inline query %s not answered: %s", query.id, exc)
+
+
+def _follow_markup(event: SharedEvent, bot_username: str) -> InlineKeyboardMarkup | None:
+    if event.link_parameter is None:
+        return None
+    url = create_deep_linked_url(bot_username, event.link_parameter)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(event.follow_label, url=url)]])
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -158,25 +340,37 @@ async def chosen_language(update: Update, context: ContextTypes.DEFAULT_TYPE, co
     await message_of(update).reply_text(text)
 
 
-BUTTONS = {"subscribe": subscribe, "unsubscribe": unsubscribe, "next": next_event, "events": events}
+SETTINGS = {"subscribe": _subscribe, "unsubscribe": _unsubscribe}
+VIEWS = {"next": next_event, "events": events}
 LANGUAGE = "language:"
+CONFIRM = "announce:confirm"
+CANCEL = "announce:cancel"
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """An inline button does what its command does; an unknown one (from an old version) says so."""
+    """An inline button does what its command does; an unknown one (from an old version) says so.
+
+    Buttons that change a setting are checked as the command is: in a group, only its admins."""
     query = update.callback_query
     if query is None:
         return
     data = query.data or ""
-    action = BUTTONS.get(data)
+    if data in (CONFIRM, CANCEL):
+        await announce_button(update, context, confirmed=data == CONFIRM)
+        return
     code = data.removeprefix(LANGUAGE) if data.startswith(LANGUAGE) else None
-    known = action is not None or code in SUPPORTED
+    setting = data in SETTINGS or code in SUPPORTED
+    known = setting or data in VIEWS
+    if setting and query.message is not None and not await may_change(update, context):
+        return
     lang = summit_of(context).language_of(chat_of(update))
     await query.answer(None if known else replies.button_expired(lang))
     if query.message is None:
         return
-    if action is not None:
-        await action(update, context)
+    if data in SETTINGS:
+        await SETTINGS[data](update, context)
+    elif data in VIEWS:
+        await VIEWS[data](update, context)
     elif code in SUPPORTED and code is not None:
         await chosen_language(update, context, code)
 
@@ -247,10 +441,13 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "language": language_command,
         "stats": stats,
         "release": release,
+        "announce": announce,
+        "testalert": testalert,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
     app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(InlineQueryHandler(inline_query))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT, free_text))
     app.add_handler(MessageHandler(NEW_MESSAGES & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))

@@ -28,6 +28,10 @@ JsonDict = dict[str, Any]
 
 MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_RESULTS = 50
+MAX_INLINE_RESULT_ID_BYTES = 64
+MAX_INLINE_QUERY_LENGTH = 256
+MAX_NEXT_OFFSET_BYTES = 64
 DEFAULT_USER_ID = 42
 """Who speaks in a group when a builder is not told, so group scenarios need no boilerplate."""
 
@@ -62,6 +66,17 @@ _CHAT_ACTIONS = frozenset(
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
 _BOT_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _INT = re.compile(r"-?\d+")
+_BUTTON_URL = re.compile(r"(?:https?|tg)://\S+", re.IGNORECASE)
+
+GROUP_ANONYMOUS_BOT: JsonDict = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+"""Who a message seems to come from when a group's admin writes anonymously, as the group itself."""
+ADMIN_STATUSES = frozenset({"creator", "administrator"})
+MEMBER_STATUSES = ADMIN_STATUSES | {"member", "restricted", "left", "kicked"}
 
 _HTML_ENTITY_TYPES = {
     "b": "bold",
@@ -141,6 +156,36 @@ class CallbackAnswer:
     text: str | None
     show_alert: bool
     url: str | None
+
+
+@dataclass(frozen=True)
+class InlineArticle:
+    """One InlineQueryResultArticle as the user sees it in the list, and the message it would send."""
+
+    id: str
+    title: str
+    description: str | None
+    text: str
+    plain: str
+    parse_mode: str | None
+    reply_markup: JsonDict | None
+
+    @property
+    def urls(self) -> list[tuple[str, str]]:
+        """Inline link buttons under the message it sends, as (text, url)."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b["url"]) for row in rows for b in row if "url" in b]
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    """An answerInlineQuery call, kept so tests can read the results a user was offered."""
+
+    query_id: str
+    results: tuple[InlineArticle, ...]
+    cache_time: int | None
+    is_personal: bool
+    next_offset: str | None
 
 
 def _utf16_len(text: str) -> int:
@@ -309,7 +354,70 @@ def _check_reply_markup(markup: object) -> JsonDict | None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
                 raise BotApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            url = button.get("url")
+            if url is not None and not _BUTTON_URL.fullmatch(str(url)):
+                raise BotApiError(400, "Bad Request: BUTTON_URL_INVALID")
     return markup
+
+
+def plain_text(text: str) -> str:
+    """What a reader sees of a message written in Telegram's HTML: the tags gone, the entities read."""
+    return _parse_html(text)[0]
+
+
+def _member(user: JsonDict, status: str) -> JsonDict:
+    """A ChatMember object with the fields Telegram always sends for its status."""
+    member: JsonDict = {"status": status, "user": user}
+    if status == "creator":
+        member["is_anonymous"] = False
+    elif status == "administrator":
+        member.update(
+            {"can_be_edited": False, "is_anonymous": False}
+            | dict.fromkeys(
+                (
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                    "can_pin_messages",
+                ),
+                True,
+            )
+            | {"can_promote_members": False}
+        )
+    elif status == "restricted":
+        member.update(
+            {"is_member": True, "until_date": 0}
+            | dict.fromkeys(
+                (
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                    "can_send_messages",
+                    "can_send_polls",
+                    "can_send_other_messages",
+                    "can_add_web_page_previews",
+                    "can_manage_topics",
+                    "can_send_audios",
+                    "can_send_documents",
+                    "can_send_photos",
+                    "can_send_videos",
+                    "can_send_video_notes",
+                    "can_send_voice_notes",
+                    "can_edit_tag",
+                    "can_react_to_messages",
+                ),
+                False,
+            )
+        )
+    elif status == "kicked":
+        member["until_date"] = 0
+    return member
 
 
 class LocalBotApi:
@@ -322,6 +430,7 @@ class LocalBotApi:
         username: str = "SummitBot",
         first_name: str = "Summit",
         on_send: Callable[[SentMessage], None] | None = None,
+        inline_mode: bool = True,
     ) -> None:
         self.bot_user: JsonDict = {
             "id": bot_id,
@@ -331,6 +440,9 @@ class LocalBotApi:
         }
         self.on_send = on_send
         """Called with every message the bot sends or edits, so a terminal can show it at once."""
+        self.inline_mode = inline_mode
+        """Whether inline mode is on (@BotFather's /setinline): only then do users' inline queries arrive."""
+        self.inline_answers: list[InlineAnswer] = []
         self.sent: list[SentMessage] = []
         self.edits: list[SentMessage] = []
         self.deleted: list[tuple[int, int]] = []
@@ -348,6 +460,8 @@ class LocalBotApi:
         self._latest: dict[tuple[int, int], SentMessage] = {}
         self._last_message_id: dict[int, int] = {}
         self._open_queries: set[str] = set()
+        self._open_inline_queries: set[str] = set()
+        self._members: dict[int, dict[int, str]] = {}
         self._blocked: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._allowed_updates: frozenset[str] | None = None
@@ -372,6 +486,9 @@ class LocalBotApi:
             "getchatmenubutton": self._get_chat_menu_button,
             "sendchataction": self._send_chat_action,
             "getchat": self._get_chat,
+            "getchatmember": self._get_chat_member,
+            "getchatadministrators": self._get_chat_administrators,
+            "answerinlinequery": self._answer_inline_query,
         }
 
     async def call(self, method: str, params: JsonDict) -> Any:
@@ -459,6 +576,26 @@ class LocalBotApi:
         self._chats.setdefault(chat_id, chat)
         return self._chats[chat_id]
 
+    def add_chat_member(
+        self,
+        chat_id: int,
+        user_id: int,
+        status: str = "member",
+        *,
+        chat_type: str | None = None,
+        title: str | None = None,
+        first_name: str = "Tester",
+    ) -> None:
+        """Give a user a status in a group (``creator``, ``administrator``, ``member``, ``restricted``,
+        ``left``, ``kicked``), as getChatMember and getChatAdministrators will report it."""
+        if status not in MEMBER_STATUSES:
+            raise ValueError(f"unknown member status {status!r}: one of {sorted(MEMBER_STATUSES)}")
+        chat = self.add_chat(chat_id, chat_type=chat_type, title=title)
+        if chat["type"] == "private":
+            raise ValueError("a private chat has no members to promote")
+        self._user(user_id, first_name)
+        self._members.setdefault(chat_id, {})[user_id] = status
+
     def block_chat(self, chat_id: int) -> None:
         """Answer sends to this chat with 403, as when a user blocks the bot or a group kicks it."""
         self._blocked.add(chat_id)
@@ -485,17 +622,53 @@ class LocalBotApi:
         first_name: str = "Tester",
         reply_to_bot: bool = False,
         language_code: str | None = None,
+        anonymous: bool = False,
     ) -> JsonDict:
         """Queue a text message; a leading command gets the bot_command entity Telegram adds.
 
-        ``language_code`` sets the speaker's client language from now on (``user_speaks``)."""
+        ``language_code`` sets the speaker's client language from now on (``user_speaks``).
+        ``anonymous``: a group admin writing as the group itself, as Telegram shows it (``from`` is
+        GroupAnonymousBot, ``sender_chat`` the group)."""
         if language_code is not None:
             self.user_speaks(self._speaker(chat_id, user_id), language_code)
         content: JsonDict = {"text": text, **_command_entities(text)}
         if reply_to_bot:
             content["reply_to_message"] = _as_replied(self._last_bot_message(chat_id))
+        if anonymous:
+            if chat_id > 0:
+                raise ValueError("only a group's admins can write as the group itself")
+            self.add_chat(chat_id, chat_type=chat_type, title=title)
+            content["sender_chat"] = self._chats[chat_id]
+            return self._enqueue("message", self._new_message(chat_id, GROUP_ANONYMOUS_BOT, content))
         message = self._user_message(chat_id, user_id, chat_type, title, first_name, content)
         return self._enqueue("message", message)
+
+    def user_types_inline(
+        self,
+        user_id: int,
+        query: str,
+        *,
+        language_code: str | None = None,
+        chat_type: str = "sender",
+    ) -> JsonDict:
+        """Queue an inline query: the user typed ``@bot query`` in some chat (``chat_type`` is where:
+        ``sender`` for their chat with the bot, ``private``, ``group``, ``supergroup``, ``channel``)."""
+        if not self.inline_mode:
+            raise ValueError("inline mode is off for this bot: Telegram sends it no inline queries")
+        if len(query) > MAX_INLINE_QUERY_LENGTH:
+            raise ValueError(f"Telegram cuts inline queries at {MAX_INLINE_QUERY_LENGTH} characters")
+        if language_code is not None:
+            self.user_speaks(user_id, language_code)
+        query_id = f"inline-{next(self._query_ids)}"
+        self._open_inline_queries.add(query_id)
+        inline: JsonDict = {
+            "id": query_id,
+            "from": self._user(user_id, "Tester"),
+            "query": query,
+            "offset": "",
+            "chat_type": chat_type,
+        }
+        return self._enqueue("inline_query", inline)
 
     def user_speaks(self, user_id: int, language_code: str | None) -> None:
         """The user's Telegram client language, sent as ``from.language_code`` with all they do."""
@@ -602,6 +775,8 @@ class LocalBotApi:
         self.add_chat(chat_id, chat_type=chat_type, title=title, first_name=first_name)
         if chat_id > 0:
             self.unblock_chat(chat_id)  # a user must unblock a bot before writing to it again
+        else:
+            self._members.setdefault(chat_id, {}).setdefault(speaker, "member")  # who writes is in it
         return self._new_message(chat_id, self._user(speaker, first_name), content)
 
     def _new_message(self, chat_id: int, sender: JsonDict, content: JsonDict) -> JsonDict:
@@ -680,7 +855,7 @@ class LocalBotApi:
             **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": self.inline_mode,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -905,6 +1080,102 @@ class LocalBotApi:
                 "gifts_from_channels": False,
             },
         }
+
+    async def _get_chat_member(self, params: JsonDict) -> JsonDict:
+        """A user's status in a chat; one the bot has never seen is unknown to Telegram too."""
+        chat = self._target_chat(params)
+        user_id = _int_value(params.get("user_id"), "user_id")
+        if user_id == self.bot_user["id"]:
+            status = self._members.get(chat["id"], {}).get(user_id, "member")
+            return _member(self.bot_user, status)
+        user = self._users.get(user_id)
+        if user is None:
+            raise BotApiError(400, "Bad Request: user not found")
+        if chat["type"] == "private":
+            return _member(user, "member" if user_id == chat["id"] else "left")
+        return _member(user, self._members.get(chat["id"], {}).get(user_id, "left"))
+
+    async def _get_chat_administrators(self, params: JsonDict) -> list[JsonDict]:
+        chat = self._target_chat(params)
+        if chat["type"] == "private":
+            raise BotApiError(400, "Bad Request: there are no administrators in the private chat")
+        members = self._members.get(chat["id"], {})
+        bot_id = self.bot_user["id"]
+        return [
+            _member(self.bot_user if user_id == bot_id else self._users[user_id], status)
+            for user_id, status in members.items()
+            if status in ADMIN_STATUSES
+        ]
+
+    async def _answer_inline_query(self, params: JsonDict) -> bool:
+        """Check the results as Telegram does (count, ids, each result's message), then record them.
+
+        Only article results are implemented, the one kind this bot sends; others are refused here.
+        """
+        query_id = _opt_str(params, "inline_query_id") or ""
+        if query_id not in self._open_inline_queries:
+            raise BotApiError(400, _QUERY_INVALID)
+        results = _json_value(params, "results")
+        if not isinstance(results, list):
+            raise BotApiError(400, "Bad Request: can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise BotApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        next_offset = _opt_str(params, "next_offset")
+        if next_offset is not None and len(next_offset.encode()) > MAX_NEXT_OFFSET_BYTES:
+            raise BotApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+        articles: list[InlineArticle] = []
+        seen: set[str] = set()
+        for result in results:
+            article = _article(result)
+            if article.id in seen:
+                raise BotApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+            seen.add(article.id)
+            articles.append(article)
+        self._open_inline_queries.discard(query_id)
+        self.inline_answers.append(
+            InlineAnswer(
+                query_id,
+                tuple(articles),
+                _opt_int(params, "cache_time"),
+                _flag(params, "is_personal"),
+                next_offset,
+            )
+        )
+        return True
+
+
+def _article(result: object) -> InlineArticle:
+    if not isinstance(result, dict):
+        raise BotApiError(400, "Bad Request: can't parse inline query result JSON object")
+    result_id = str(result.get("id", ""))
+    if not 1 <= len(result_id.encode()) <= MAX_INLINE_RESULT_ID_BYTES:
+        raise BotApiError(400, "Bad Request: RESULT_ID_INVALID")
+    if result.get("type") != "article":
+        raise BotApiError(400, "Bad Request: RESULT_TYPE_INVALID")
+    title = str(result.get("title") or "")
+    if not title.strip():
+        raise BotApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+    content = result.get("input_message_content")
+    if not isinstance(content, dict) or "message_text" not in content:
+        raise BotApiError(400, "Bad Request: SEND_MESSAGE_MEDIA_INVALID")
+    text = str(content["message_text"])
+    parse_mode = content.get("parse_mode")
+    try:
+        plain, _ = _render(text, parse_mode)
+    except BotApiError as exc:
+        if exc.description == "Bad Request: message text is empty":
+            raise BotApiError(400, "Bad Request: MESSAGE_EMPTY") from None
+        raise
+    description = result.get("description")
+    return InlineArticle(
+        id=result_id,
+        title=title,
+        description=None if description is None else str(description),
+        text=text,
+        plain=plain,
+        parse_mode=parse_mode,
+        reply_markup=_check_reply_markup(result.get("reply_markup")),
+    )
 
 
 def _as_replied(message: JsonDict) -> JsonDict:

@@ -37,6 +37,24 @@ def find_event(catalog: Catalog, query: str) -> Event | None:
     return catalog.events[index]
 
 
+def find_events(catalog: Catalog, query: str, limit: int) -> list[Event]:
+    """Every event one of whose names is close enough to ``query``, closest first (at most ``limit``):
+    the same names and threshold as ``find_event``, for a list of choices rather than one answer."""
+    best: dict[int, float] = {}
+    choices = {(i, name): name for i, event in enumerate(catalog.events) for name in event_names(event)}
+    for _name, score, (index, _) in process.extract(
+        query,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process,
+        score_cutoff=THRESHOLD,
+        limit=None,
+    ):
+        best[index] = max(score, best.get(index, 0.0))
+    ranked = sorted(best, key=lambda index: (-best[index], index))
+    return [catalog.events[index] for index in ranked[:limit]]
+
+
 # ---------------------------------------------------------------- time zones
 
 _SEPARATORS = str.maketrans(dict.fromkeys("_-.'’", " "))

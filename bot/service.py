@@ -7,26 +7,56 @@ in the chat's own zone when it has chosen one (``/timezone``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import answers, keywords, timeline
+from bot import alerts, answers, keywords, timeline
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
-from bot.events import format_lead, parse_lead
+from bot.events import Event, format_lead, parse_lead
+from bot.groups import GROUP_KINDS, GroupAdmins
 from bot.languages import supported
-from bot.matching import find_event, find_zone, suggest_zone, zone_choices, zone_index
+from bot.matching import find_event, find_events, find_zone, suggest_zone, zone_choices, zone_index
+from bot.notifier import alert_event
 from bot.store import Store
-from bot.wording import cards
+from bot.wording import cards, notices
 from bot.wording import chat as replies
+from bot.wording.dates import short_moment
 from bot.wording.fit import echoed
 from bot.wording.language import Language, language
 
 STORED_LIMIT = 64
 """The widest choice of lead times the store keeps (``chats.reminders`` is a VARCHAR(64))."""
+FOLLOW = "follow-"
+"""A deep link's parameter for one event: ``https://t.me/<bot>?start=follow-<event id>``."""
+DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
+"""What Telegram lets a deep link carry (``/start <parameter>``)."""
+INLINE_RESULTS = 50
+"""The most results one answer to an inline query may hold."""
+ANNOUNCE = "announce/"
+"""The outbox key prefix of an operator's announcement: ``announce/<preview>``."""
+
+
+def follow_parameter(event_id: str) -> str | None:
+    """The deep-link parameter for an event, or None when its id is too long for one."""
+    parameter = FOLLOW + event_id
+    return parameter if DEEP_LINK.fullmatch(parameter) else None
+
+
+def outbox_kind(key: str) -> str:
+    """What an outbox row is, read off its key: ``alert``, ``note``, ``announcement`` or ``other``."""
+    if key.startswith(ANNOUNCE):
+        return "announcement"
+    if key.startswith("change/"):
+        return "note"
+    if alert_event(key) is not None:
+        return "alert"
+    return "other"
 
 
 def _storable_count(planned: list[timedelta]) -> int:
@@ -60,6 +90,28 @@ class Chat:
     user_id: int | None = None
     language_code: str | None = None
     """The Telegram client's language of whoever wrote (an IETF tag such as ``ru`` or ``en-US``)."""
+    as_chat: bool = False
+    """Written by the chat itself: in a group, an admin writing anonymously."""
+
+
+@dataclass(frozen=True)
+class SharedEvent:
+    """One event offered to share in any chat (inline mode), in the sharer's language."""
+
+    event_id: str
+    title: str
+    description: str
+    html: str
+    link_parameter: str | None
+    """``follow-<id>`` for the card's button, None when the id is too long for a link."""
+    follow_label: str
+
+
+@dataclass(frozen=True)
+class AlertPreview:
+    """/testalert: the next planned reminder, worded for the operator and marked as a test."""
+
+    html: str
 
 
 class Summit:
@@ -69,6 +121,9 @@ class Summit:
         self.clock = clock
         self.admins = admins
         self.on_release: Callable[[], None] = lambda: None
+        self.on_enqueued: Callable[[], None] = lambda: None
+        """Wakes the sender when something was written to the outbox outside the alarm (announcements)."""
+        self.group_admins = GroupAdmins(clock)
         self._zones: dict[int, str] = {}
         self._languages: dict[int, str] = {}
 
@@ -84,6 +139,18 @@ class Summit:
     def language_of(self, chat: Chat) -> Language:
         """The chat's chosen language, else the asker's client's (unknown ones → English)."""
         return language(self._languages.get(chat.id) or chat.language_code)
+
+    async def may_configure(self, chat: Chat, status: Callable[[], Awaitable[str]]) -> bool:
+        """Whether whoever wrote may change the chat's settings: anyone in a private chat; in a group
+        its admins (``status`` asks Telegram for the writer's member status; what it raises propagates)."""
+        if chat.kind not in GROUP_KINDS or chat.as_chat:
+            return True
+        if chat.user_id is None:
+            return False
+        return await self.group_admins.is_admin(chat.id, chat.user_id, status)
+
+    def is_operator(self, chat: Chat) -> bool:
+        return chat.user_id is not None and chat.user_id in self.admins
 
     async def subscribe(self, chat: Chat) -> str:
         added = await self.store.subscribe(
@@ -217,7 +284,7 @@ class Summit:
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
         lang = self.language_of(chat)
-        if chat.user_id not in self.admins:
+        if not self.is_operator(chat):
             return escape(replies.admins_only(lang))
         catalog = self.catalog.current
         return replies.stats_html(
@@ -226,15 +293,107 @@ class Summit:
             events=len(catalog.events),
             upcoming=len(timeline.upcoming(catalog, self.clock.now())),
             lang=lang,
+            languages=await self._spoken_languages(),
+            by_kind=await self._outbox_by_kind(),
         )
 
     async def release(self, chat: Chat) -> str:
         """Operators only: send the notes of an edit held for touching too many events (README)."""
         lang = self.language_of(chat)
-        if chat.user_id not in self.admins:
+        if not self.is_operator(chat):
             return replies.admins_only(lang)
         held = await self.store.release_held(self.clock.now(), chat.user_id)
         if held is None:
             return replies.nothing_held(lang)
         self.on_release()
         return replies.released(held.events, held.chats, lang)
+
+    # ------------------------------------------------------------ links to an event, sharing
+
+    def linked_event(self, parameter: str) -> Event | None:
+        """The event a deep link names (``follow-<event id>``); None for anything else."""
+        if not DEEP_LINK.fullmatch(parameter) or not parameter.startswith(FOLLOW):
+            return None
+        return self.catalog.current.get(parameter.removeprefix(FOLLOW))
+
+    async def subscribe_from_link(self, chat: Chat, event: Event) -> str:
+        """``/start follow-<event>``: the chat subscribes (to every event, until follows of one event
+        exist), told which event it came for, with that event's card."""
+        added = await self.store.subscribe(
+            chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
+        )
+        lang = self.language_of(chat)
+        head = replies.subscribed_from_link_html(cards.title_html(event, lang), added, lang)
+        card = cards.event_card_html(event, self.clock.now(), lang, await self.zone_of(chat))
+        return f"{head}\n\n{card}"
+
+    def shared_events(self, user_id: int, language_code: str | None, query: str) -> list[SharedEvent]:
+        """What ``@bot <query>`` offers to share: events whose names match, closest first, or the
+        upcoming ones for an empty query; in the language the user chose with /language, else their
+        client's."""
+        catalog, now = self.catalog.current, self.clock.now()
+        lang = self.language_of(Chat(user_id, "private", user_id=user_id, language_code=language_code))
+        query = query.strip()
+        found = find_events(catalog, query, INLINE_RESULTS) if query else timeline.upcoming(catalog, now)
+        return [
+            SharedEvent(
+                event.id,
+                cards.share_title(event, lang),
+                cards.share_description(event, now, lang),
+                cards.share_card_html(event, now, lang),
+                follow_parameter(event.id),
+                replies.button_follow(lang),
+            )
+            for event in found[:INLINE_RESULTS]
+        ]
+
+    # ------------------------------------------------------------ the operators' controls
+
+    async def announcement_preview(self, chat: Chat, html: str) -> tuple[str, bool]:
+        """``/announce <text>``: the line to show before the preview, and whether to show it at all
+        (False: a refusal or the usage, to be sent alone)."""
+        lang = self.language_of(chat)
+        if not self.is_operator(chat):
+            return replies.admins_only(lang), False
+        if not echoed(html):
+            return replies.announce_usage(lang), False
+        return replies.announce_preview(await self.store.count_subscribers(), lang), True
+
+    async def announce(self, chat: Chat, preview_id: str, html: str) -> str:
+        """Confirm pressed under a preview: the announcement goes to every subscribed chat through the
+        outbox, once per preview whatever is pressed again or restarted."""
+        lang = self.language_of(chat)
+        if not self.is_operator(chat):
+            return replies.admins_only(lang)
+        written = await self.store.enqueue_once(ANNOUNCE + preview_id, html, self.clock.now())
+        if written is None:
+            return replies.announce_already(lang)
+        if written == 0:
+            return replies.announce_nobody(lang)
+        self.on_enqueued()
+        return replies.announce_sent(written, lang)
+
+    async def test_alert(self, chat: Chat) -> AlertPreview | str:
+        """/testalert: the next planned reminder as the operator would get it, or why there is none."""
+        lang, now = self.language_of(chat), self.clock.now()
+        if not self.is_operator(chat):
+            return replies.admins_only(lang)
+        upcoming = alerts.pending(alerts.plan(self.catalog.current), now)
+        if not upcoming:
+            return replies.no_alert_planned(lang)
+        alert, zone = upcoming[0], await self.zone_of(chat)
+        html = notices.alert_html(alert, now, lang, zone)
+        due = short_moment(alert.moment, zone or alert.event.zone, lang)
+        return AlertPreview(replies.test_alert_html(html, due, lang))
+
+    async def _outbox_by_kind(self) -> dict[str, dict[str, int]]:
+        by_kind: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for key, state, n in await self.store.counts_by_key():
+            by_kind[outbox_kind(key)][state] += n
+        return {kind: dict(states) for kind, states in by_kind.items()}
+
+    async def _spoken_languages(self) -> dict[str, int]:
+        spoken: dict[str, int] = defaultdict(int)
+        for code, n in (await self.store.subscriber_languages()).items():
+            spoken[language(code).code] += n
+        return dict(spoken)

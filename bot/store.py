@@ -465,6 +465,35 @@ class Store:
             rows = await session.execute(select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state))
             return {str(state): int(n) for state, n in rows.all()}
 
+    async def counts_by_key(self) -> list[tuple[str, str, int]]:
+        """(key, state, rows) for every key in the outbox: a key names one alert, note or announcement,
+        so there are few of them however many chats each reached."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(DeliveryRow.key, DeliveryRow.state, func.count()).group_by(
+                    DeliveryRow.key, DeliveryRow.state
+                )
+            )
+            return [(key, str(state), int(n)) for key, state, n in rows.all()]
+
+    async def subscriber_languages(self) -> dict[str | None, int]:
+        """Subscribed chats by the language their messages are worded in (None: none known)."""
+        spoken = func.coalesce(ChatRow.language, ChatRow.client_language)
+        async with self._session() as session:
+            rows = await session.execute(
+                select(spoken, func.count()).where(ChatRow.subscribed.is_(True)).group_by(spoken)
+            )
+            return {code: int(n) for code, n in rows.all()}
+
+    async def enqueue_once(self, key: str, text: str, now: datetime) -> int | None:
+        """One message to every subscribed chat under ``key`` (an announcement), unless rows under that
+        key were written before: then None, so a second request, even after a restart, sends nothing."""
+        async with self._session() as session:
+            if await session.scalar(select(DeliveryRow.id).where(DeliveryRow.key == key).limit(1)):
+                return None
+        chats = await self.subscribers()
+        return await self.enqueue((NewDelivery(key, chat.chat_id, text, now) for chat in chats), now)
+
     # ------------------------------------------------------------ what subscribers were told
 
     async def told_states(self) -> dict[str, ToldState]:

@@ -9,6 +9,7 @@ import pytest
 from telegram.error import NetworkError
 
 from bot.bootstrap import boot_of
+from bot.localapi import DEFAULT_USER_ID
 from tests.conftest import IST, Harness
 from tests.fakebotapi import TOKEN
 
@@ -183,6 +184,9 @@ async def test_a_broken_events_file_keeps_the_last_good_plan(bot: Harness) -> No
 
 
 async def test_a_group_subscribes_with_a_command_addressed_to_the_bot(bot: Harness) -> None:
+    bot.api.add_chat_member(
+        GROUP, DEFAULT_USER_ID, "administrator", chat_type="group", title="Diplomacy watchers"
+    )
     async with bot.running():
         (reply,) = await bot.ask(GROUP, "/subscribe@SummitBot", chat_type="group", title="Diplomacy watchers")
         assert reply.startswith("Subscribed.")
@@ -286,6 +290,7 @@ async def test_statistics_are_for_the_operators_only(bot: Harness) -> None:
         "Subscribed chats: 1",
         "Events: 7 (4 upcoming)",
         "Messages sent: 0; waiting: 0; failed: 0; skipped: 0",
+        "Languages of subscribed chats: English (1)",
     ]
 
 
@@ -337,6 +342,7 @@ async def test_event_followed_by_4080_characters_gets_a_short_no_event_reply(bot
 
 
 async def test_timezone_takes_iana_names_with_underscores_and_indian_standard_time(bot: Harness) -> None:
+    bot.api.add_chat_member(GROUP, DEFAULT_USER_ID, "creator", chat_type="group")
     async with bot.running():
         (new_york,) = await bot.ask(ALICE, "/timezone America/New_York")
         (india,) = await bot.ask(BOB, "/timezone IST")

@@ -35,6 +35,7 @@ from bot.changes import (
     told_number,
 )
 from bot.events import Event, Government, Localized, parse_events
+from bot.localapi import DEFAULT_USER_ID
 from bot.notifier import Notifier, Renderer
 from bot.wording.chat import admins_only, nothing_held
 from bot.wording.language import ENGLISH as EN
@@ -146,6 +147,7 @@ def warnings(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
 async def subscribe_all(bot: Harness) -> None:
     for chat in (ALICE, BOB):
         await bot.ask(chat, "/subscribe")
+    bot.api.add_chat_member(GROUP, DEFAULT_USER_ID, "administrator", chat_type="supergroup", title="Watchers")
     await bot.ask(GROUP, "/subscribe@SummitBot", chat_type="supergroup", title="Watchers")
     await bot.ask(CAROL, "/start")  # never subscribes
 

@@ -13,6 +13,7 @@ from telegram import Bot
 
 from bot.clock import ManualClock
 from bot.delivery import Sender
+from bot.localapi import DEFAULT_USER_ID
 from bot.store import Delivery, NewDelivery, Outcome, Store
 from bot.transport import AiohttpRequest
 from tests.conftest import IST, Harness
@@ -30,7 +31,10 @@ def copies(bot: Harness, first_line: str) -> Counter[int]:
 
 
 async def subscribe(bot: Harness, chats: list[int]) -> None:
+    """Each chat subscribes; a group's by its creator (only a group's admins may)."""
     for chat in chats:
+        if chat < 0:
+            bot.api.add_chat_member(chat, DEFAULT_USER_ID, "creator", chat_type="group")
         bot.say(chat, "/subscribe", chat_type="private" if chat > 0 else "group")
     await bot.settle()
 

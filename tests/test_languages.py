@@ -126,6 +126,7 @@ async def test_the_language_buttons_switch_the_chat_and_name_each_language_in_it
 
 
 async def test_a_group_speaks_the_language_it_chose_to_every_member(bot: Harness) -> None:
+    bot.api.add_chat_member(GROUP, ALICE, "administrator", chat_type="supergroup", title="G")
     async with bot.running():
         await bot.ask(GROUP, "/language@SummitBot русский", user_id=ALICE, chat_type="supergroup", title="G")
         (reply,) = await bot.ask(GROUP, "/next@SummitBot", user_id=PRIYA, language_code="hi")

@@ -32,15 +32,23 @@ def more_note(lang: Language) -> str:
     return lang._("…and more than fit in one message.")
 
 
-def event_card_html(event: Event, now: datetime, lang: Language, reader_zone: ZoneInfo | None = None) -> str:
+def event_card_html(
+    event: Event,
+    now: datetime,
+    lang: Language,
+    reader_zone: ZoneInfo | None = None,
+    *,
+    countdown: bool = True,
+) -> str:
     """Title, date, place, countdown, status, the file's note and the status's source."""
     lines = [
         title_html(event, lang),
         f"🗓 {escape(when_text(event, now, lang, reader_zone))}",
         f"📍 {escape(place_text(event, lang))}",
-        f"⏳ {escape(countdown_of(event, now, lang))}",
-        f"ℹ️ {escape(status_note(event, lang))}",
     ]
+    if countdown:
+        lines.append(f"⏳ {escape(countdown_of(event, now, lang))}")
+    lines.append(f"ℹ️ {escape(status_note(event, lang))}")
     if event.note is not None:
         lines.append(escape(text(event.note, lang)))
     lines.append(f"<i>{escape(source_line(event.status_source, lang))}</i>")
@@ -185,3 +193,24 @@ def event_not_found(query: str, suggestions: Sequence[Event], lang: Language) ->
         return head
     tries = "; ".join(f"{text(e.title, lang)} (/event {e.id})" for e in suggestions)
     return lang._("{head} Try: {events}").format(head=head, events=tries)
+
+
+# ---------------------------------------------------------------- sharing (inline mode)
+
+
+def share_card_html(event: Event, now: datetime, lang: Language) -> str:
+    """The card a user shares into another chat: read there later, so no countdown that would go stale
+    (the date, the status and its dated source stay true); times in the event's own zone."""
+    return event_card_html(event, now, lang, countdown=False)
+
+
+def share_title(event: Event, lang: Language) -> str:
+    """The result's title in the list under the user's typing (plain text)."""
+    return text(event.title, lang)
+
+
+def share_description(event: Event, now: datetime, lang: Language) -> str:
+    """The line under the title in that list: when, and the status (plain text)."""
+    return lang._("{when} · {status}").format(
+        when=when_text(event, now, lang), status=status_note(event, lang)
+    )

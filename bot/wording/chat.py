@@ -7,7 +7,7 @@ Plain text unless a name ends in ``_html``; a reply that quotes what someone typ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from bot.languages import ENDONYMS
 from bot.wording.dates import lead_text, listing, number, short_moment
 from bot.wording.fit import echoed
 from bot.wording.language import Language
-from bot.wording.markup import bold
+from bot.wording.markup import bold, italic
 
 
 def welcome_html(lang: Language) -> str:
@@ -53,7 +53,8 @@ def commands(lang: Language) -> list[tuple[str, str]]:
     ]
 
 
-def help_html(lang: Language) -> str:
+def help_html(lang: Language, bot_username: str | None = None) -> str:
+    """The commands; with the bot's username, how to share an event in any chat too."""
     lines = [
         bold(lang._("What I can do")),
         escape(lang._("/next – the next event, with countdown and status")),
@@ -68,7 +69,14 @@ def help_html(lang: Language) -> str:
         escape(lang._("/help – this message")),
         "",
         escape(lang._("You can also ask in plain words, for example “is Putin's visit confirmed?”")),
+        escape(lang._("In a group, only its admins can change its settings; anyone can ask.")),
     ]
+    if bot_username:
+        lines.append(
+            escape(
+                lang._("To share an event in any chat, type @{bot} and its name, for example @{bot} summit.")
+            ).format(bot=escape(bot_username))
+        )
     return "\n".join(lines)
 
 
@@ -105,6 +113,42 @@ def sorry(lang: Language) -> str:
 
 def admins_only(lang: Language) -> str:
     return lang._("That command is for the bot's operators.")
+
+
+# ---------------------------------------------------------------- groups
+
+
+def group_admins_only(lang: Language) -> str:
+    return lang._(
+        "Only this group's admins can change its settings. Anyone can ask /next, /events or /status."
+    )
+
+
+def admin_check_failed(lang: Language) -> str:
+    return lang._("I could not check whether you are an admin of this group. Please try again in a moment.")
+
+
+# ---------------------------------------------------------------- links to an event (deep links)
+
+
+def subscribed_from_link_html(title_html: str, added: bool, lang: Language) -> str:
+    """``/start follow-<event>``: the chat subscribed (or already was) from a link shared for one event."""
+    if added:
+        sentence = lang._(
+            "Subscribed, for {title} and every other event: you will get a reminder before each one and a "
+            "note whenever its status, date or place changes. /unsubscribe stops them."
+        )
+    else:
+        sentence = lang._("You are already subscribed, so you will hear about {title} too.")
+    return escape(sentence).format(title=title_html)
+
+
+def link_unknown(lang: Language) -> str:
+    return lang._("The link you followed names no event I know; it may have been taken out of the calendar.")
+
+
+def button_follow(lang: Language) -> str:
+    return lang._("🔔 Follow in summitbot")
 
 
 def button_subscribe(lang: Language) -> str:
@@ -258,7 +302,36 @@ def language_button(code: str) -> str:
 # ---------------------------------------------------------------- the operators' replies
 
 
-def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: int, lang: Language) -> str:
+def _states(counts: Mapping[str, int], lang: Language) -> str:
+    sent, pending, failed, skipped = (counts.get(k, 0) for k in ("sent", "pending", "failed", "skipped"))
+    return lang._("sent {sent}; waiting {pending}; failed {failed}; skipped {skipped}").format(
+        sent=number(sent, lang),
+        pending=number(pending, lang),
+        failed=number(failed, lang),
+        skipped=number(skipped, lang),
+    )
+
+
+def _outbox_kind(kind: str, lang: Language) -> str:
+    names = {
+        "alert": lang._("Reminders"),
+        "note": lang._("Status notes"),
+        "announcement": lang._("Announcements"),
+    }
+    return names.get(kind, lang._("Other messages"))
+
+
+def stats_html(
+    subscribers: int,
+    outbox: dict[str, int],
+    events: int,
+    upcoming: int,
+    lang: Language,
+    languages: Mapping[str, int] | None = None,
+    by_kind: Mapping[str, Mapping[str, int]] | None = None,
+) -> str:
+    """``languages``: subscribed chats per language code; ``by_kind``: outbox states per kind of message
+    (``alert``, ``note``, ``announcement``, anything else)."""
     sent, pending, failed, skipped = (outbox.get(k, 0) for k in ("sent", "pending", "failed", "skipped"))
     lines = [
         bold(lang._("summitbot statistics")),
@@ -277,7 +350,99 @@ def stats_html(subscribers: int, outbox: dict[str, int], events: int, upcoming: 
             )
         ),
     ]
+    if languages is not None:
+        spoken = [
+            lang._("{language} ({n})").format(language=ENDONYMS.get(code, code), n=number(n, lang))
+            for code, n in sorted(languages.items(), key=lambda item: (-item[1], item[0]))
+        ]
+        lines.append(
+            escape(
+                lang._("Languages of subscribed chats: {languages}").format(
+                    languages=listing(spoken, lang) if spoken else lang._("none")
+                )
+            )
+        )
+    for kind, counts in sorted((by_kind or {}).items(), key=lambda item: _KIND_ORDER.get(item[0], 9)):
+        lines.append(
+            escape(
+                lang._("{kind}: {states}").format(kind=_outbox_kind(kind, lang), states=_states(counts, lang))
+            )
+        )
     return "\n".join(lines)
+
+
+_KIND_ORDER = {"alert": 0, "note": 1, "announcement": 2}
+
+
+# ---------------------------------------------------------------- /announce and /testalert
+
+
+def announce_usage(lang: Language) -> str:
+    return lang._(
+        "Write the announcement after the command, for example: /announce The summit is confirmed for 5 "
+        "December. You will see a preview first."
+    )
+
+
+def announce_preview(chats: int, lang: Language) -> str:
+    """Sent just before the preview, which is the announcement exactly as subscribers will see it."""
+    return lang.ngettext(
+        "Preview: the next message goes to {n} subscribed chat when you press Confirm under it.",
+        "Preview: the next message goes to {n} subscribed chats when you press Confirm under it.",
+        chats,
+    ).format(n=number(chats, lang))
+
+
+def button_confirm(lang: Language) -> str:
+    return lang._("✅ Confirm")
+
+
+def button_cancel(lang: Language) -> str:
+    return lang._("✖️ Cancel")
+
+
+def announce_sent(chats: int, lang: Language) -> str:
+    return lang.ngettext(
+        "Sent: the announcement is going out to {n} subscribed chat.",
+        "Sent: the announcement is going out to {n} subscribed chats.",
+        chats,
+    ).format(n=number(chats, lang))
+
+
+def announce_nobody(lang: Language) -> str:
+    return lang._("No chat is subscribed, so the announcement went to nobody.")
+
+
+def announce_already(lang: Language) -> str:
+    return lang._("That announcement was already sent; it is not sent twice.")
+
+
+def announce_cancelled(lang: Language) -> str:
+    return lang._("Cancelled: the announcement was not sent.")
+
+
+def announce_gone(lang: Language) -> str:
+    return lang._("That preview is no longer available. Send /announce again.")
+
+
+def test_alert_html(alert_html: str, due: str, lang: Language) -> str:
+    """/testalert: the next planned reminder, sent now to the operator alone, marked as a test."""
+    head = italic(
+        lang._("🧪 Test: the next planned reminder, due {moment}. Only you got it.").format(moment=due)
+    )
+    return f"{head}\n{alert_html}"
+
+
+def no_alert_planned(lang: Language) -> str:
+    return lang._("No reminder is planned, so there is nothing to test.")
+
+
+def test_alert_elsewhere(lang: Language) -> str:
+    return lang._("Sent to our private chat: only you got it.")
+
+
+def test_alert_unreachable(lang: Language) -> str:
+    return lang._("I cannot write to you privately. Start a chat with me first, then send /testalert there.")
 
 
 def released(events: int, chats: int, lang: Language) -> str:

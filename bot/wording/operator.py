@@ -44,6 +44,25 @@ def ics_written(file: str, events: int, lang: Language = ENGLISH) -> str:
     )
 
 
+def diff_nothing(old: str, new: str, lang: Language = ENGLISH) -> str:
+    return lang._("{old} → {new}: no change worth a note").format(old=old, new=new)
+
+
+def diff_removed(event_id: str, lang: Language = ENGLISH) -> str:
+    return lang._("{event}: taken out of the file; subscribers are not told").format(event=event_id)
+
+
+def diff_held(notes: int, limit: int, lang: Language = ENGLISH) -> str:
+    """The edit notes more events at once than the running bot lets through without ``/release``."""
+    return lang.ngettext(
+        "This edit notes {n} event at once, more than {limit}: the running bot holds its notes until an "
+        "operator sends /release.",
+        "This edit notes {n} events at once, more than {limit}: the running bot holds its notes until an "
+        "operator sends /release.",
+        notes,
+    ).format(n=number(notes, lang), limit=number(limit, lang))
+
+
 def _alert_name(alert: PlannedAlert, lang: Language) -> str:
     if alert.lead is not None:
         return lead_text(alert.lead, lang)
