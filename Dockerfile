@@ -1,4 +1,5 @@
-# summitbot: long-polling Telegram bot. Build: docker build -t summitbot .
+# summitbot: the Telegram bot and its web side (page, calendar, /healthz, /metrics) on port 8080.
+# Build: docker build -t summitbot .   Several replicas behind HTTPS: compose.yaml
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -18,7 +19,12 @@ COPY config ./config
 
 USER 10001:10001
 ENV SUMMITBOT_EVENTS=/app/config/events.yaml \
-    SUMMITBOT_DB=sqlite:////data/summitbot.db
+    SUMMITBOT_DB=sqlite:////data/summitbot.db \
+    SUMMITBOT_HTTP_PORT=8080
 VOLUME ["/data"]
+EXPOSE 8080
+# the slim image has no curl or wget: the probe is Python, asking this container's own /healthz
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "bot.web.probe"]
 ENTRYPOINT ["summitbot"]
 CMD ["run"]

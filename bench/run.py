@@ -526,6 +526,7 @@ async def updates_summitbot(server: FakeServer, k: int) -> float:
             api_url=server.api_root,
             events=ROOT / "config" / "events.yaml",
             db=f"sqlite+aiosqlite:///{tmp}/b.db",
+            http_port=0,  # no page: a benchmark opens no port
         )
         clock = ManualClock(datetime(2025, 10, 1, 9, tzinfo=IST))
         app = build_application(settings, clock)

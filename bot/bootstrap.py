@@ -2,7 +2,8 @@
 
 ``build_application`` wires settings, clock, events file, store, sender, notifier and handlers into a
 python-telegram-bot ``Application``; tests call it with a manual clock and a fake Bot API's address,
-the terminal with an in-process Bot API. ``running`` starts and stops it the same way everywhere.
+the terminal with an in-process Bot API. ``running`` starts and stops it the same way everywhere. The
+web side (``bot.web``: page, calendar, /healthz, /metrics) starts and stops with it, on ``Boot.listen``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from aiohttp.web import AbstractRouteDef
 from sqlalchemy.engine import make_url
 from telegram import BotCommand, Update
 from telegram.error import InvalidToken, NetworkError
@@ -34,8 +36,14 @@ from bot.notifier import Notifier
 from bot.service import Summit
 from bot.settings import TELEGRAM_API, Settings, SettingsError, load_settings
 from bot.transport import AiohttpRequest
+from bot.web.health import RoleProvider, Ticks, always_leader
+from bot.web.metrics import Metrics, TimedApplication
+from bot.web.server import ListenError, Site, WebServer
 from bot.wording import chat as replies
 from bot.wording.language import Language, language
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +61,17 @@ class Boot:
     settings: Settings
     clock: Clock
     catalog: LiveCatalog
+    metrics: Metrics
+    ticks: Ticks
+    listen: tuple[str, int] | None
+    """Where the web server listens (port 0: any free port, as tests ask); None: no web server."""
+    role: RoleProvider = always_leader
+    """Asked on every /healthz and /metrics: leader election replaces it."""
+    routes: list[AbstractRouteDef] = field(default_factory=list)
+    """More routes for the web server (a webhook's), added before ``on_startup`` starts it."""
     summit: Summit | None = None
     notifier: Notifier | None = None
+    web: WebServer | None = None
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -77,8 +94,11 @@ def build_application(
         builder = builder.request(AiohttpRequest()).get_updates_request(
             AiohttpRequest(connection_pool_size=1)
         )
+    metrics = Metrics()
+    builder = builder.application_class(TimedApplication, {"observe": metrics.update_seconds.observe})
     app = builder.post_init(on_startup).post_shutdown(on_shutdown).build()
-    app.bot_data[BOOT] = Boot(settings, clock, catalog)
+    listen = (settings.http_host, settings.http_port) if settings.http_port else None
+    app.bot_data[BOOT] = Boot(settings, clock, catalog, metrics, Ticks(clock.now()), listen)
     handlers.register(app)
     return app
 
@@ -91,9 +111,10 @@ async def on_startup(app: App) -> None:
     store = await Store.open(boot.settings.db)
     boot.summit = Summit(boot.catalog, store, boot.clock, boot.settings.admins)
     await boot.summit.load()
-    sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate))
-    boot.notifier = Notifier(boot.catalog, store, sender, boot.clock)
+    sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate), boot.metrics)
+    boot.notifier = Notifier(boot.catalog, store, sender, boot.clock, on_tick=boot.ticks.ticked)
     app.bot_data[handlers.SUMMIT] = boot.summit
+    await _serve(app, store)
     await _register_commands(app)
     jobs = app.job_queue
     if jobs is None:
@@ -108,6 +129,24 @@ async def on_startup(app: App) -> None:
     await _ring(app)
 
 
+async def _serve(app: App, store: Store) -> None:
+    """The web side, from the bot's own parts; ``bot.username`` is getMe's, which ``initialize`` asked."""
+    boot = boot_of(app)
+    if boot.listen is None:
+        return
+    site = Site(
+        clock=boot.clock,
+        catalog=boot.catalog,
+        store=store,
+        metrics=boot.metrics,
+        ticks=boot.ticks,
+        role=lambda: boot.role(),
+        bot_username=app.bot.username,
+    )
+    boot.web = WebServer(site, *boot.listen, routes=boot.routes)
+    await boot.web.start()
+
+
 async def _register_commands(app: App) -> None:
     """The command menu in English for everyone, and in each other language for its speakers
     (``setMyCommands``' ``language_code``): a Russian client shows Russian descriptions."""
@@ -118,6 +157,8 @@ async def _register_commands(app: App) -> None:
 
 async def on_shutdown(app: App) -> None:
     boot = boot_of(app)
+    if boot.web is not None:
+        await boot.web.stop()
     while boot.cleanups:
         boot.cleanups.pop()()
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
@@ -237,7 +278,10 @@ def run(events: Path | None, as_of: str | None, lang: str | None = None) -> int:
                 "SUMMITBOT_API_URL to use another Bot API server"
             ) from None
         raise UsageError(f"SUMMITBOT_API_URL: cannot reach {settings.api_url} ({reason})") from None
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except ListenError as exc:
+        raise UsageError(str(exc)) from None
     return 0
 
 

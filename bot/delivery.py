@@ -24,6 +24,7 @@ import logging
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Protocol
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -137,13 +138,40 @@ class _Recorder:
         await self.flush()  # outcomes added while the last write was under way
 
 
+class SendMetrics(Protocol):
+    """Where the sender reports each outcome and 429 (``bot.web.metrics``): called on the event loop in
+    the middle of a broadcast, so it must be quick and must not raise."""
+
+    def outcome(self, key: str, state: DeliveryState) -> None: ...
+
+    def flood_wait(self) -> None: ...
+
+
+class NoMetrics:
+    """Counts nothing: a sender built without metrics (tests, benchmarks) behaves the same."""
+
+    def outcome(self, key: str, state: DeliveryState) -> None:
+        pass
+
+    def flood_wait(self) -> None:
+        pass
+
+
 class Sender:
     """Drains due rows of the outbox; one drain at a time, so no row is sent twice by this process."""
 
-    def __init__(self, store: Store, bot: Bot, clock: Clock, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        clock: Clock,
+        limits: Limits | None = None,
+        metrics: SendMetrics | None = None,
+    ) -> None:
         self._store = store
         self._bot = bot
         self._clock = clock
+        self.metrics = metrics or NoMetrics()
         self.pacer = Pacer(limits or Limits())
         self._lock = asyncio.Lock()
 
@@ -209,6 +237,7 @@ class Sender:
         finally:
             slots.release()
         recorder.add(outcome)
+        self.metrics.outcome(delivery.key, outcome.state)
 
     async def _attempt(self, delivery: Delivery, report: DrainReport) -> Outcome:
         loop = asyncio.get_running_loop()
@@ -226,6 +255,7 @@ class Sender:
                 log.warning("Telegram asked to wait %s s (flood control); pausing all sends", wait)
                 self.pacer.pause(loop.time() + float(wait))
                 report.flood_waits += 1
+                self.metrics.flood_wait()
                 continue
             except ChatMigrated as exc:
                 log.info("chat %s became supergroup %s; moving its subscription", chat_id, exc.new_chat_id)

@@ -193,8 +193,10 @@ class Notifier:
         sender: Sender,
         clock: Clock,
         render: Renderer | None = None,
+        on_tick: Callable[[datetime], None] | None = None,
     ) -> None:
         self._catalog = catalog
+        self._on_tick = on_tick
         self._store = store
         self._sender = sender
         self._clock = clock
@@ -214,6 +216,9 @@ class Notifier:
         The sending happens outside this method's lock: a long broadcast must not hold up the writing
         of the next alert, which the running drain then picks up. Changes are looked at again on every
         tick until all of them went out (none held, none failing).
+
+        ``on_tick`` hears the moment once everything owed is written (``/healthz``): before the drain, so
+        a broadcast that takes minutes does not make a working notifier look stuck.
         """
         async with self._lock:
             now = self._clock.now()
@@ -228,6 +233,8 @@ class Notifier:
                     if done:
                         self._announced = catalog
             await self._fan_out(now)
+        if self._on_tick is not None:
+            self._on_tick(self._clock.now())
         return await self._sender.drain()
 
     # ------------------------------------------------------------ status notes

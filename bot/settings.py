@@ -68,6 +68,13 @@ class Settings(FileSettings):
     )
     rate: float = Field(default=30.0, gt=0, le=1000, validation_alias="SUMMITBOT_RATE")
     reload_seconds: float = Field(default=2.0, gt=0, le=3600, validation_alias="SUMMITBOT_RELOAD_SECONDS")
+    http_host: str = Field(
+        default="0.0.0.0",  # noqa: S104 - a container's port is reached from outside it; README says how to narrow
+        min_length=1,
+        validation_alias="SUMMITBOT_HTTP_HOST",
+    )
+    http_port: int = Field(default=8080, ge=0, le=65535, validation_alias="SUMMITBOT_HTTP_PORT")
+    """The page, the calendar, /healthz and /metrics; 0 turns the web server off."""
 
     @field_validator("token", mode="before")
     @classmethod

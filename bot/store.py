@@ -460,6 +460,17 @@ class Store:
             )
             return list(rows)
 
+    async def ping(self) -> None:
+        """``SELECT 1``: raises when the database cannot be reached (``/healthz``)."""
+        async with self._engine.connect() as conn:
+            await conn.execute(select(1))
+
+    async def count_pending(self) -> int:
+        """Messages still owed (due or not): the outbox's depth, read when metrics are scraped."""
+        async with self._session() as session:
+            query = select(func.count()).where(DeliveryRow.state == DeliveryState.PENDING)
+            return int(await session.scalar(query) or 0)
+
     async def counts(self) -> dict[str, int]:
         async with self._session() as session:
             rows = await session.execute(select(DeliveryRow.state, func.count()).group_by(DeliveryRow.state))

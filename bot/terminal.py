@@ -78,7 +78,8 @@ async def chat(
     screen = Screen(stdout)
     api = LocalBotApi(on_send=screen.show)
     api.add_chat(TERMINAL_CHAT, chat_type="private", first_name="You")
-    app = build_application(settings, clock, request=LocalRequest(api), token=TERMINAL_TOKEN)
+    quiet = settings.model_copy(update={"http_port": 0})  # a chat in a terminal opens no port
+    app = build_application(quiet, clock, request=LocalRequest(api), token=TERMINAL_TOKEN)
     stdout.write(replies.terminal_banner(lang))
     stdout.flush()
     try:

@@ -77,6 +77,7 @@ def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
         "SUMMITBOT_EVENTS": str(SEED),
         "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "SUMMITBOT_HTTP_PORT": "0",  # a test that wants the web side names a free port
         **extra,
     }
 
@@ -93,7 +94,8 @@ class Harness:
     """One bot deployment under test: the fake Telegram, the clock, the events file and the database.
 
     ``running()`` may be entered several times in a row: each is a fresh process of the bot over the
-    same database and file, which is how restarts are tested.
+    same database and file, which is how restarts are tested. Its web side listens on a free port of
+    127.0.0.1 (``web_url``).
     """
 
     def __init__(self, fake: FakeBotApiServer, clock: ManualClock, settings: Settings) -> None:
@@ -106,6 +108,7 @@ class Harness:
     @asynccontextmanager
     async def running(self) -> AsyncIterator[App]:
         app = build_application(self.settings, self.clock)
+        boot_of(app).listen = ("127.0.0.1", 0)
         async with running(app) as started:
             self.app = started
             try:
@@ -113,6 +116,14 @@ class Harness:
                 yield started
             finally:
                 self.app = None
+
+    @property
+    def web_url(self) -> str:
+        """The running bot's web side: ``http://127.0.0.1:<the port it was given>``."""
+        web = boot_of(self.app).web if self.app is not None else None
+        if web is None:
+            raise RuntimeError("the bot is not running")
+        return f"http://127.0.0.1:{web.port}"
 
     def say(self, chat_id: int, text: str, **kwargs: Any) -> None:
         self.api.user_says(text, chat_id=chat_id, **kwargs)
@@ -182,6 +193,7 @@ def settings(fake_bot_api: FakeBotApiServer, events_file: Path, tmp_path: Path) 
         events=events_file,
         db=f"sqlite+aiosqlite:///{tmp_path / 'summitbot.db'}",
         reload_seconds=0.1,
+        http_port=0,  # the Harness gives its bot a free port; nothing else opens one
     )
 
 
