@@ -1,0 +1,227 @@
+"""Which subject a question is about, which of the file's sentences answer it, and how sure that is.
+
+Subjects are ranked by what their names explain of the question (each word weighted by how rare it
+is among the file's passages, a government's name at half weight since it names many events), then
+by ``bm25s`` over everything said about them, by tense (a past question prefers a past event) and by
+the period asked about. Open questions get the best-ranked sentences (``bm25s`` over passages).
+
+The confidence rule: the share of the question's own words (weighted as above; a word the file never
+uses weighs more than the rarest word it does) found in what the answer is drawn from. Below
+``CONFIDENCE`` the bot says it does not know; a question asking for a figure must have every one of
+its words found, since a figure is never given for a thing the file does not name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.answers.intents import Reading
+from bot.answers.passages import Index, Kind, Passage, Subject
+from bot.answers.periods import Held
+from bot.events import Event, Government
+from bot.timeline import Phase, countdown
+
+CONFIDENCE = 0.5
+NAMED_CONFIDENCE = 0.25
+"""For a when/where/confirmed/… question about an event its names point to: the words left over are
+mostly how it is asked ("when does the summit kick off?")."""
+FIGURE_CONFIDENCE = 0.9
+MIN_SHARED = 3
+"""Two stems meet when one begins the other and the shorter has this many letters ("инд" of "Индия"
+and "индийск" of "индийский"), for telling whether a word is found."""
+MIN_UNKNOWN_LENGTH = 3
+"""Shorter unknown words ("hm", "ok", a typo of "है") do not count against a question."""
+GOVERNMENT_WEIGHT = 0.5
+SEARCH_WEIGHT = 0.5
+TENSE_WEIGHT = 0.75
+DEFAULT_TENSE_WEIGHT = 0.4
+MAX_CERTAINTY = 2
+"""Two words saying the tense ("when did he last …") count twice; more count no more."""
+PERIOD_WEIGHT = 3.0
+"""For a question that uses the period to pick its event ("the summit in December"); a yes-or-no
+question about a period ("is the summit next month?") checks it instead."""
+MAIN_WEIGHT = 0.1
+FULL_NAME_WEIGHT = 1.0
+"""A name the question says in full ("the summit", "Modi's visit to Russia") counts again."""
+SUBJECT_BOOST = 1.5
+"""How much more a passage about the question's subject counts than one about something else."""
+MORE_PASSAGES = 0.6
+"""A second or third passage is quoted when it scores at least this share of the best one."""
+MAX_PASSAGES = 3
+SAME_PASSAGE = 0.6
+"""Two passages sharing this share of their words say the same thing: only the first is quoted."""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    subject: int
+    score: float
+    named: float
+    """How much of the question the subject's names explain."""
+
+
+def government_stems(index: Index) -> frozenset[str]:
+    return frozenset(
+        s
+        for i, subject in enumerate(index.subjects)
+        if isinstance(subject, Government)
+        for s in index.name_stems[i]
+    )
+
+
+def _said(spoken: Sequence[str], phrase: Sequence[str], stopwords: Collection[str]) -> tuple[str, ...]:
+    """The name's words (stopwords aside) if the question says them in a row, else nothing."""
+    words = tuple(s for s in phrase if s not in stopwords)
+    size = len(words)
+    if size and any(tuple(spoken[k : k + size]) == words for k in range(len(spoken) - size + 1)):
+        return words
+    return ()
+
+
+def rank(
+    index: Index,
+    reading: Reading,
+    now: datetime,
+    kinds: tuple[type, ...],
+    held: Held | None = None,
+    main: Event | None = None,
+) -> list[Ranked]:
+    """Subjects of the given kinds that the question's words point to, best first; between equals,
+    ``main`` (the next dated event: what "the visit" means when nothing else is said)."""
+    stems = reading.stems
+    content = [stems[i] for i in reading.content if i not in reading.unknown]
+    if not content:
+        return []
+    governments = government_stems(index)
+    search = index.rank_subjects([*content, *(stems[i] for i in reading.names)])
+    top = max(search, default=0.0) or 1.0
+    spoken = tuple(s for i, s in enumerate(stems) if i in reading.content or i in reading.names)
+    ranked: list[Ranked] = []
+    for i, subject in enumerate(index.subjects):
+        if not isinstance(subject, kinds):
+            continue
+        names = index.name_stems[i]
+        weight = 1.0 if isinstance(subject, Government) else GOVERNMENT_WEIGHT
+        named = sum(
+            index.idf(stem) * (weight if _meets(stem, governments) else 1.0)
+            for stem in dict.fromkeys(content)
+            if _meets(stem, names)
+        )
+        if named == 0 and search[i] == 0:
+            continue
+        said = max((_said(spoken, phrase, reading.stopword_stems) for phrase in index.names[i]), default=())
+        full = sum(index.idf(stem) for stem in said)
+        score = named + FULL_NAME_WEIGHT * full + SEARCH_WEIGHT * search[i] / top
+        if isinstance(subject, Event):
+            over = countdown(subject, now).phase is Phase.OVER
+            tense = "future" if reading.cancelled or reading.postponed else reading.tense
+            if tense is None:
+                score += DEFAULT_TENSE_WEIGHT * (not over)
+            else:
+                certainty = 1 if tense != reading.tense else min(reading.certainty, MAX_CERTAINTY)
+                score += TENSE_WEIGHT * certainty * (over == (tense == "past"))
+            if held is not None and held.of(subject) is not None and not reading.yes_no:
+                score += PERIOD_WEIGHT
+            if subject is main:
+                score += MAIN_WEIGHT
+        ranked.append(Ranked(i, round(score, 6), named))
+    return sorted(ranked, key=lambda r: (-r.score, r.subject))
+
+
+def confidence(index: Index, reading: Reading, found: Collection[str]) -> float:
+    """The weighted share of the question's words found in ``found`` (1 when it has none of its own)."""
+    total = 0.0
+    share = 0.0
+    for i in reading.content:
+        word = reading.words[i]
+        if i in reading.unknown:
+            if len(word.text) >= MIN_UNKNOWN_LENGTH:
+                total += index.unknown_weight
+            continue
+        weight = index.idf(word.stem)
+        total += weight
+        if _meets(word.stem, found):
+            share += weight * reading.pulled.get(i, 1.0)
+    return 1.0 if total == 0 else share / total
+
+
+def _meets(stem: str, found: Collection[str]) -> bool:
+    if stem in found:
+        return True
+    if len(stem) < MIN_SHARED:
+        return False
+    return any(f.startswith(stem) or (len(f) >= MIN_SHARED and stem.startswith(f)) for f in found)
+
+
+def confident(index: Index, reading: Reading, found: Collection[str], named: bool = False) -> bool:
+    """Whether the answer drawn from ``found`` is sure enough to give (``named``: a structured answer
+    about an event the question names)."""
+    needed = CONFIDENCE
+    if reading.intent == "figures":
+        needed = FIGURE_CONFIDENCE
+    elif named:
+        needed = NAMED_CONFIDENCE
+    return confidence(index, reading, found) >= needed - 1e-9
+
+
+def subject_stems(index: Index, subjects: Iterable[int]) -> set[str]:
+    return {s for i in subjects for s in index.documents[i] | index.name_stems[i]}
+
+
+def passages(index: Index, reading: Reading, subject: int | None) -> list[Passage]:
+    """The file's sentences that best answer an open question, best first; never a name or a field."""
+    scores = index.rank_passages(reading.query)
+    ranked = sorted(
+        (
+            (score * (SUBJECT_BOOST if passage.subject == subject else 1.0), i)
+            for i, (passage, score) in enumerate(zip(index.passages, scores, strict=True))
+            if passage.kind is Kind.STATEMENT and score > 0
+        ),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    if not ranked:
+        return []
+    best = ranked[0][0]
+    chosen: list[Passage] = []
+    for score, i in ranked:
+        passage = index.passages[i]
+        if score < MORE_PASSAGES * best or len(chosen) == MAX_PASSAGES:
+            break
+        mine = set(passage.stems)
+        if any(len(mine & set(p.stems)) >= SAME_PASSAGE * min(len(mine), len(set(p.stems))) for p in chosen):
+            continue
+        chosen.append(passage)
+    return chosen
+
+
+def named_governments(index: Index, reading: Reading, subject: int | None) -> list[Government]:
+    """Governments the question names outside the names of its subject it spells out: "has Moscow
+    confirmed the Delhi summit?" names Russia, for "Delhi" is part of "Delhi summit"."""
+    stems = reading.stems
+    spelled: set[int] = set()
+    own = {p for i, s in enumerate(index.subjects) if isinstance(s, Government) for p in index.names[i]}
+    if subject is not None:
+        for phrase in index.names[subject]:
+            if phrase in own:
+                continue
+            size = len(phrase)
+            for start in range(len(stems) - size + 1):
+                if tuple(stems[start : start + size]) == phrase:
+                    spelled |= set(range(start, start + size))
+    free = [s if i not in spelled else "" for i, s in enumerate(stems)]
+    found: list[Government] = []
+    for i, candidate in enumerate(index.subjects):
+        if not isinstance(candidate, Government):
+            continue
+        for phrase in index.names[i]:
+            size = len(phrase)
+            if any(tuple(free[s : s + size]) == phrase for s in range(len(free) - size + 1)):
+                found.append(candidate)
+                break
+    return found
+
+
+def subject_of(index: Index, position: int) -> Subject:
+    return index.subjects[position]
