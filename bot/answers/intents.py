@@ -16,7 +16,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.answers.lexicon import Lexicon, Match, find, find_any, occurrences, same
+from bot.answers.lexicon import Lexicon, Match, find, find_any, keys_of, occurrences, same
 from bot.answers.passages import Index
 from bot.answers.periods import Found, Tense
 from bot.answers.periods import read as read_period
@@ -283,8 +283,9 @@ def _intent(
     words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]
 ) -> tuple[str | None, frozenset[int]]:
     """The first intent, in the language file's order, one of whose patterns occurs (its longest)."""
+    keys = keys_of(words)
     for name, patterns in lexicon.intents:
-        found = [m for p in patterns if (m := find(words, p, skip)) is not None]
+        found = [m for p in patterns if (m := find(words, p, skip, keys)) is not None]
         if found:
             best = max(found, key=lambda m: (len(m.at), -m.first))
             return name, best.at
@@ -294,9 +295,10 @@ def _intent(
 def _cues(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> set[int]:
     """Words of every intent's patterns that occur: question words, never words of a subject."""
     used: set[int] = set()
+    keys = keys_of(words)
     for _, patterns in lexicon.intents:
         for pattern in patterns:
-            found: Match | None = find(words, pattern, skip)
+            found: Match | None = find(words, pattern, skip, keys)
             if found is not None:
                 used |= found.at
     return used

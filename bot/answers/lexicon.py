@@ -156,8 +156,25 @@ def _match_phrase(said: Sequence[Word], phrase: Phrase, start: int, skip: frozen
     return used
 
 
-def find(said: Sequence[Word], pattern: Pattern, skip: frozenset[int] = frozenset()) -> Match | None:
+def keys_of(said: Sequence[Word]) -> frozenset[str]:
+    """Every way the question's words can be looked up, to skip at once the phrases it cannot hold."""
+    return frozenset(w.stem for w in said) | frozenset(WRITTEN + w.text for w in said)
+
+
+@cache
+def _needs(pattern: Pattern) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(phrase[0] for phrase in element) for element in pattern)
+
+
+def find(
+    said: Sequence[Word],
+    pattern: Pattern,
+    skip: frozenset[int] = frozenset(),
+    keys: frozenset[str] | None = None,
+) -> Match | None:
     """The earliest occurrence of ``pattern`` among the question's words, leaving out ``skip``."""
+    if keys is not None and not all(need & keys for need in _needs(pattern)):
+        return None
 
     def rest(element: int, position: int, first: bool) -> list[int] | None:
         if element == len(pattern):
@@ -196,7 +213,10 @@ def occurrences(
 ) -> set[int]:
     """Every word any occurrence of any of ``phrases`` uses, its words in a row."""
     used: set[int] = set()
+    keys = keys_of(said)
     for phrase in phrases:
+        if phrase[0] not in keys:
+            continue
         size = len(phrase)
         for i in range(len(said) - size + 1):
             span = set(range(i, i + size))

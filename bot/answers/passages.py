@@ -16,7 +16,7 @@ import math
 import weakref
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import bm25s
@@ -76,6 +76,10 @@ class Index:
     """The words of titles and aliases alone: names are what people misspell most."""
     name_words: frozenset[str]
     """The stems of those words."""
+    governments: frozenset[int]
+    """Which subjects are governments."""
+    memo: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    """Lookups worked out once per index (which subjects a stem names), as questions come."""
 
     def idf(self, stem: str) -> float:
         """How rare a stem is among the passages; a stem the file never uses is rarer than any."""
@@ -200,6 +204,7 @@ def build(catalog: Catalog, lang: Language) -> Index:
         vocabulary=vocabulary,
         name_vocabulary=name_vocabulary,
         name_words=frozenset(name_vocabulary.values()),
+        governments=frozenset(i for i, s in enumerate(subjects) if isinstance(s, Government)),
     )
 
 

@@ -63,12 +63,7 @@ class Ranked:
 
 
 def government_stems(index: Index) -> frozenset[str]:
-    return frozenset(
-        s
-        for i, subject in enumerate(index.subjects)
-        if isinstance(subject, Government)
-        for s in index.name_stems[i]
-    )
+    return frozenset(s for i in index.governments for s in index.name_stems[i])
 
 
 def _said(spoken: Sequence[str], phrase: Sequence[str], stopwords: Collection[str]) -> tuple[str, ...]:
@@ -78,6 +73,19 @@ def _said(spoken: Sequence[str], phrase: Sequence[str], stopwords: Collection[st
     if size and any(tuple(spoken[k : k + size]) == words for k in range(len(spoken) - size + 1)):
         return words
     return ()
+
+
+def _naming(index: Index, stem: str) -> frozenset[int]:
+    """The subjects one of whose names has the stem (or a stem beginning it or begun by it)."""
+    found = index.memo.get(("naming", stem))
+    if found is None:
+        found = frozenset(i for i, names in enumerate(index.name_stems) if _meets(stem, names))
+        index.memo[("naming", stem)] = found
+    return found
+
+
+def _governmental(index: Index, stem: str) -> bool:
+    return bool(_naming(index, stem) & index.governments)
 
 
 def rank(
@@ -94,25 +102,31 @@ def rank(
     content = [stems[i] for i in reading.content if i not in reading.unknown]
     if not content:
         return []
-    governments = government_stems(index)
     search = index.rank_subjects([*content, *(stems[i] for i in reading.names)])
     top = max(search, default=0.0) or 1.0
     spoken = tuple(s for i, s in enumerate(stems) if i in reading.content or i in reading.names)
+    heard = set(spoken) | set(reading.stopword_stems)
+    distinct = list(dict.fromkeys(content))
     ranked: list[Ranked] = []
     for i, subject in enumerate(index.subjects):
         if not isinstance(subject, kinds):
             continue
-        names = index.name_stems[i]
         weight = 1.0 if isinstance(subject, Government) else GOVERNMENT_WEIGHT
         named = sum(
-            index.idf(stem) * (weight if _meets(stem, governments) else 1.0)
-            for stem in dict.fromkeys(content)
-            if _meets(stem, names)
+            index.idf(stem) * (weight if _governmental(index, stem) else 1.0)
+            for stem in distinct
+            if i in _naming(index, stem)
         )
         if named == 0 and search[i] == 0:
             continue
-        said = max((_said(spoken, phrase, reading.stopword_stems) for phrase in index.names[i]), default=())
-        full = sum(index.idf(stem) for stem in said)
+        full = max(
+            (
+                sum(index.idf(stem) for stem in _said(spoken, phrase, reading.stopword_stems))
+                for phrase in index.names[i]
+                if set(phrase) <= heard
+            ),
+            default=0.0,
+        )
         score = named + FULL_NAME_WEIGHT * full + SEARCH_WEIGHT * search[i] / top
         if isinstance(subject, Event):
             over = countdown(subject, now).phase is Phase.OVER
