@@ -4,7 +4,7 @@ sentences, or "I don't know" with the closest events when the file does not cove
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -35,6 +35,8 @@ class Reply:
     html: str
     found: frozenset[str] | None
     """The stems the answer draws on, for the confidence rule; None when it states nothing."""
+    ignore: frozenset[int] = frozenset()
+    """Words the answer has dealt with otherwise (a place it corrects), left out of the confidence."""
 
 
 @dataclass
@@ -60,7 +62,8 @@ class Composer:
         result = self._route(events, anything, held)
         named = r.intent in STRUCTURED and bool(events) and events[0].named > 0
         if not result.html or (
-            result.found is not None and not retrieval.confident(self.index, r, result.found, named)
+            result.found is not None
+            and not retrieval.confident(self.index, r, result.found, named, result.ignore)
         ):
             return self._unknown(anything)
         return result.html
@@ -99,6 +102,13 @@ class Composer:
             if chosen is None:
                 return Reply(cards.next_html(None, self.now, self.lang, self.zone), everything)
             return self._about(chosen, held, events)
+        if (
+            event is not None
+            and held is not None
+            and held.of(event) is None
+            and r.intent in (None, "what", *OPEN)
+        ):
+            return self._about(event, held, events)
         if r.yes_no and r.intent in (None, "what", "figures"):
             claims_place = (
                 event is not None
@@ -116,14 +126,20 @@ class Composer:
         """The event asked about: one its names point to, or the best match of all when it is one.
 
         "When will Putin and Modi meet?" cannot be answered by a meeting that is over: a question
-        asking when, where or how long in a tense takes only an event in that tense, if one is named."""
+        asking when, where or how long in a tense, or about a period wholly past or to come ("in
+        2023"), takes only an event on that side of today, if one is named."""
         r = self.reading
-        if r.intent in TIMED and r.tense is not None:
+        tense = r.tense if r.intent in TIMED else None
+        if r.period is not None and r.period.period.last < self.today:
+            tense = "past"
+        elif r.period is not None and r.period.period.first > self.today:
+            tense = "future"
+        if tense is not None:
             fitting = [
                 x
                 for x in events
                 if x.named > 0
-                and (countdown(self._subject(x), self.now).phase is Phase.OVER) == (r.tense == "past")
+                and (countdown(self._subject(x), self.now).phase is Phase.OVER) == (tense == "past")
             ]
             events = fitting or events
         if not events:
@@ -164,9 +180,11 @@ class Composer:
         governments = retrieval.named_governments(self.index, r, position)
         government = governments[0] if len(governments) == 1 else None
         found = self._found(event, host) if host is not None else self._found(event)
+        ignore: frozenset[int] = frozenset()
 
         lines: list[str] = []
-        status = premises.status(r, event, lang)
+        claimed = self._claimed(event)
+        status = premises.status(r, claimed, lang)
         if status is not None:
             lines.append(status)
         lines += premises.confirmation(r, event, governments, lang)
@@ -180,17 +198,16 @@ class Composer:
             claim = premises.place(r, event, self.index)
             if claim is not None and event.place is not None:
                 lines.append(say.place_html(claim.verdict, text(event.place, lang), lang))
-                found = found | {r.words[i].stem for i in claim.at}
+                ignore = claim.at
                 if r.intent != "where" and r.intent not in STRUCTURED:
-                    return Reply(
-                        self._join(lines, say.answer_where_html(event, now, lang, zone, host)), found
-                    )
+                    html = self._join(lines, say.answer_where_html(event, now, lang, zone, host))
+                    return Reply(html, found, ignore)
         if r.period is not None and held is not None and event.lifecycle.value != "cancelled":
             verdict = held.of(event)
             if r.yes_no and r.intent in (None, "what", "when", "status", "figures"):
                 label = self._label(r.period)
                 html = say.answer_in_period_html(event, verdict, label, self._days(r.period), now, lang, zone)
-                return Reply(self._join(lines, html), found)
+                return Reply(self._join(lines, html), found, ignore)
             if verdict is None:
                 lines.append(
                     say.not_in_period_html(event, self._label(r.period), self._days(r.period), now, lang)
@@ -203,7 +220,23 @@ class Composer:
             body = say.answer_past_html(event, now, lang, zone)
         else:
             body = self._structured(event, host, government)
-        return Reply(self._join(lines, body), found)
+        return Reply(self._join(lines, body), found, ignore)
+
+    def _claimed(self, event: Event) -> Event:
+        """The event a "called off"/"postponed" premise is about: the one named in its own clause
+        ("since the summit was cancelled, will Lavrov still come?" claims it of the summit)."""
+        r = self.reading
+        clauses = {r.words[i].clause for i in r.premise_at}
+        near = tuple(i for i in r.content if r.words[i].clause in clauses)
+        if not near:
+            return event
+        narrowed = replace(r, content=near)
+        ranked = retrieval.rank(self.index, narrowed, self.now, (Event,), None, self._default_event())
+        if ranked and ranked[0].named > 0:
+            subject = self.index.subjects[ranked[0].subject]
+            if isinstance(subject, Event):
+                return subject
+        return event
 
     def _structured(self, event: Event, host: Event | None, government: Government | None) -> str:
         lang, now, zone = self.lang, self.now, self.zone
@@ -313,7 +346,7 @@ class Composer:
             if subject is not None and r.intent in (None, "what"):
                 return self._card(subject, ranked)
             return Reply("", frozenset())
-        found = {s for p in chosen for s in p.stems}
+        found = {s for p in chosen for s in p.stems} | retrieval.government_stems(self.index)
         if position is not None:
             found |= retrieval.subject_stems(self.index, [position])
         return Reply(self._quoted(chosen), frozenset(found))

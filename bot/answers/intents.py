@@ -10,7 +10,7 @@ unknown, and unknown words lower the engine's confidence (``bot.answers.retrieva
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -23,8 +23,14 @@ from bot.answers.periods import read as read_period
 from bot.answers.text import Word, number
 
 CORRECTION_CUTOFF = 80.0
-"""fuzz.ratio for pulling a misspelt word to a known one: "wen"→"when" 86, "putn"→"putin" 89,
-"когад"→"когда" 80."""
+"""fuzz.ratio for pulling a misspelt question word, or a name typed with a capital, to the right one:
+"Путен"→"Путин" 80, "когад"→"когда" 80."""
+NAME_CUTOFF = 82.0
+"""For a name typed in small letters: one wrong letter in six ("lavrof"), not in five ("price" is not
+"Prime")."""
+WORD_CUTOFF = 85.0
+"""For any other word than a name or a question word: one wrong letter in five ("price", "prime") is
+another word more often than a misspelling."""
 SHORT_CORRECTION_CUTOFF = 85.0
 """For words of three letters, where one wrong letter is a third of the word."""
 MAX_WORD_LENGTH = 30
@@ -80,6 +86,8 @@ class Reading:
     anything: bool
     cancelled: bool
     postponed: bool
+    premise_at: frozenset[int]
+    """The words saying it was called off or postponed."""
     assumed: bool
     """It puts a claim before its question ("since …", "now that …", "so …")."""
     confirm_at: frozenset[int]
@@ -119,7 +127,11 @@ def _correct(word: Word, index: Index, lexicon: Lexicon) -> tuple[Word, float | 
         return word, None
     if len(word.text) < 3 or word.stem in index.name_words:
         return word, 1.0
-    named = _nearest(word, index.name_vocabulary, lexicon)
+    asked = {text: stem for text, stem in lexicon.vocabulary.items() if text in lexicon.wh}
+    name_cutoff = CORRECTION_CUTOFF if word.capital else NAME_CUTOFF
+    named = _nearest(word, index.name_vocabulary, lexicon, name_cutoff) or _nearest(
+        word, asked, lexicon, CORRECTION_CUTOFF
+    )
     if named is not None:
         return named
     if index.knows(word.stem) or word.stem in lexicon.cue_stems:
@@ -129,11 +141,13 @@ def _correct(word: Word, index: Index, lexicon: Lexicon) -> tuple[Word, float | 
         (word.stem[:n] for n in range(len(word.stem) - 1, MIN_BASE - 1, -1) if word.stem[:n] in stems), None
     )
     if base is not None:
-        return Word(word.text, base, word.acronym), DERIVED
-    return _nearest(word, {**index.vocabulary, **lexicon.vocabulary}, lexicon) or (word, None)
+        return replace(word, stem=base), DERIVED
+    return _nearest(word, {**index.vocabulary, **lexicon.vocabulary}, lexicon, WORD_CUTOFF) or (word, None)
 
 
-def _nearest(word: Word, vocabulary: dict[str, str], lexicon: Lexicon) -> tuple[Word, float] | None:
+def _nearest(
+    word: Word, vocabulary: dict[str, str], lexicon: Lexicon, cutoff: float
+) -> tuple[Word, float] | None:
     """The closest word of ``vocabulary``: a misspelling keeps its first letter and its length give or
     take one ("погода" is not "года"); only a short word is pulled to a stopword ("wat" → "what")."""
     choices = {
@@ -143,13 +157,14 @@ def _nearest(word: Word, vocabulary: dict[str, str], lexicon: Lexicon) -> tuple[
         and abs(len(text) - len(word.text)) <= 1
         and (len(word.text) <= SHORT_WORD or text not in lexicon.stopwords or text in lexicon.wh)
     }
-    cutoff = SHORT_CORRECTION_CUTOFF if len(word.text) <= 3 else CORRECTION_CUTOFF
+    if len(word.text) <= 3:
+        cutoff = max(cutoff, SHORT_CORRECTION_CUTOFF)
     best = process.extractOne(word.text, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
     if best is None:
         return None
     stem = choices[best[0]]
     sure = 1.0 if stem == word.stem else (best[1] - CORRECTION_FLOOR) / (100 - CORRECTION_FLOOR)
-    return Word(best[0], stem, word.acronym), sure
+    return replace(word, text=best[0], stem=stem), sure
 
 
 def _synonyms(words: list[Word], lexicon: Lexicon) -> list[Word]:
@@ -159,9 +174,9 @@ def _synonyms(words: list[Word], lexicon: Lexicon) -> list[Word]:
         size = len(phrase)
         for i in range(len(words) - size + 1):
             if all(same(words[i + k], key) for k, key in enumerate(phrase)):
-                words[i] = Word(words[i].text, target, words[i].acronym)
+                words[i] = replace(words[i], stem=target)
                 for j in range(i + 1, i + size):
-                    words[j] = Word(words[j].text, "")
+                    words[j] = replace(words[j], stem="")
     return words
 
 
@@ -265,6 +280,7 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
         anything=anything,
         cancelled=cancelled is not None,
         postponed=postponed is not None,
+        premise_at=frozenset(premise_at),
         assumed=assumed is not None,
         confirm_at=confirm_at,
         money=any(s in lexicon.money for s in stems),

@@ -354,7 +354,7 @@ def _texts(value: object) -> list[str]:
     if isinstance(value, str):
         return [part for part in value.split() if not part.startswith("@")]
     if isinstance(value, dict):
-        return [t for item in value.values() for t in _texts(item)]
+        return [t for key, item in value.items() for t in (*_texts(str(key)), *_texts(item))]
     if isinstance(value, list):
         return [t for item in value for t in _texts(item)]
     return []

@@ -180,8 +180,13 @@ def build(catalog: Catalog, lang: Language) -> Index:
         documents[passage.subject] += list(passage.stems) * weight
     subject_ranker = bm25s.BM25()
     subject_ranker.index([doc or ["\u2205"] for doc in documents], show_progress=False)
+    # A sentence is about its subject: it is found by the subject's names too ("товарооборот" finds
+    # "Объём двусторонней торговли достиг …", the sentence of the fact that alias names).
     passage_ranker = bm25s.BM25()
-    passage_ranker.index([list(p.stems) for p in passages], show_progress=False)
+    passage_ranker.index(
+        [[*p.stems, *(s for phrase in names[p.subject] for s in phrase)] for p in passages],
+        show_progress=False,
+    )
     frequency: Counter[str] = Counter(s for p in passages for s in set(p.stems))
     vocabulary: dict[str, str] = {}
     for passage in passages:

@@ -6,9 +6,12 @@ by ``bm25s`` over everything said about them, by tense (a past question prefers 
 the period asked about. Open questions get the best-ranked sentences (``bm25s`` over passages).
 
 The confidence rule: the share of the question's own words (weighted as above; a word the file never
-uses weighs more than the rarest word it does) found in what the answer is drawn from. Below
-``CONFIDENCE`` the bot says it does not know; a question asking for a figure must have every one of
-its words found, since a figure is never given for a thing the file does not name.
+uses weighs as much as the rarest word it does) found in what the answer is drawn from; a word the
+file uses elsewhere counts half (the question is about the file, the answer only misses a word). A
+misspelt word counts as much as it was close to the word it was taken for. Below ``CONFIDENCE`` the
+bot says it does not know and offers the closest events; a when/where/… question about an event it
+names needs only ``NAMED_CONFIDENCE``; a question asking for a figure needs ``FIGURE_CONFIDENCE``,
+since a figure is never given for a thing the file does not name.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ NAMED_CONFIDENCE = 0.25
 """For a when/where/confirmed/… question about an event its names point to: the words left over are
 mostly how it is asked ("when does the summit kick off?")."""
 FIGURE_CONFIDENCE = 0.9
+ELSEWHERE = 0.5
+"""The credit of a word the file uses, but not where the answer comes from."""
 MIN_SHARED = 3
 """Two stems meet when one begins the other and the shorter has this many letters ("инд" of "Индия"
 and "индийск" of "индийский"), for telling whether a word is found."""
@@ -144,32 +149,46 @@ def rank(
     return sorted(ranked, key=lambda r: (-r.score, r.subject))
 
 
-def confidence(index: Index, reading: Reading, found: Collection[str]) -> float:
+def confidence(
+    index: Index, reading: Reading, found: Collection[str], ignore: Collection[int] = frozenset()
+) -> float:
     """The weighted share of the question's words found in ``found`` (1 when it has none of its own)."""
     total = 0.0
     share = 0.0
     for i in reading.content:
         word = reading.words[i]
+        if i in ignore:
+            continue
         if i in reading.unknown:
             if len(word.text) >= MIN_UNKNOWN_LENGTH:
                 total += index.unknown_weight
             continue
-        weight = index.idf(word.stem)
-        total += weight
-        if _meets(word.stem, found):
-            share += weight * reading.pulled.get(i, 1.0)
+        weight = index.idf(word.stem) * reading.pulled.get(i, 1.0)
+        total += index.idf(word.stem)
+        share += weight if _meets(word.stem, found) else weight * ELSEWHERE
     return 1.0 if total == 0 else share / total
 
 
 def _meets(stem: str, found: Collection[str]) -> bool:
+    """Whether the stem, or a word derived from it, is among ``found``: Russian and Hindi stems differ
+    between a name and its adjective ("инд" of Индия, "индийск" of индийский), so there one stem
+    beginning another will do; Snowball's English stems differ at most by a letter ("india", "indian")."""
     if stem in found:
         return True
     if len(stem) < MIN_SHARED:
         return False
+    if stem.isascii():
+        return any(abs(len(f) - len(stem)) <= 1 and (f.startswith(stem) or stem.startswith(f)) for f in found)
     return any(f.startswith(stem) or (len(f) >= MIN_SHARED and stem.startswith(f)) for f in found)
 
 
-def confident(index: Index, reading: Reading, found: Collection[str], named: bool = False) -> bool:
+def confident(
+    index: Index,
+    reading: Reading,
+    found: Collection[str],
+    named: bool = False,
+    ignore: Collection[int] = frozenset(),
+) -> bool:
     """Whether the answer drawn from ``found`` is sure enough to give (``named``: a structured answer
     about an event the question names)."""
     needed = CONFIDENCE
@@ -177,7 +196,7 @@ def confident(index: Index, reading: Reading, found: Collection[str], named: boo
         needed = FIGURE_CONFIDENCE
     elif named:
         needed = NAMED_CONFIDENCE
-    return confidence(index, reading, found) >= needed - 1e-9
+    return confidence(index, reading, found, ignore) >= needed - 1e-9
 
 
 def subject_stems(index: Index, subjects: Iterable[int]) -> set[str]:

@@ -24,9 +24,10 @@ _STEMMERS = {"LATIN": "english", "CYRILLIC": "russian", "DEVANAGARI": "hindi"}
 _MENTION = regex.compile(r"(?<![\p{L}\p{N}_])@[\p{L}\p{N}_]{1,64}")
 _TAG = regex.compile(r"</?[A-Za-z][^<>]{0,60}>")
 _QUOTES = regex.compile(r"[’‘`´ʼ]")
-_NOT = regex.compile(r"n't\b")
-_POSSESSIVE = regex.compile(r"(?<=\p{L})'s\b")
-_TOKEN = regex.compile(r"\$|\d+(?:[.,]\d+)?|[\p{L}\p{M}]+")
+_NOT = regex.compile(r"n't\b", regex.IGNORECASE)
+_POSSESSIVE = regex.compile(r"(?<=\p{L})'s\b", regex.IGNORECASE)
+_TOKEN = regex.compile(r"\$|\d+(?:[.,]\d+)?|[\p{L}\p{M}]+|[,;:!?.।]")
+_BREAKS = frozenset(",;:!?.।")
 _NUKTA = "\u093c"
 _CHANDRABINDU, _ANUSVARA = "\u0901", "\u0902"
 
@@ -39,6 +40,10 @@ class Word:
     stem: str
     acronym: bool = False
     """Typed in capitals in a question that is not ("US", "RT"): a name, never a stopword."""
+    clause: int = 0
+    """Which comma- or stop-separated part of the text the word is in."""
+    capital: bool = False
+    """Typed with a capital, or in a script without case (Devanagari): a misspelt name, more likely."""
 
     @property
     def is_number(self) -> bool:
@@ -69,12 +74,20 @@ def _fold(char: str) -> str:
 
 def normalise(text: str) -> str:
     """Lower case, one apostrophe, Latin accents and Hindi nukta and chandrabindu folded away."""
-    text = unicodedata.normalize("NFC", text.casefold())
+    return _fold_all(_prepare(text).casefold())
+
+
+def _prepare(text: str) -> str:
+    """Everything ``normalise`` does but the case: "n't" is "not", a possessive "'s" goes."""
+    text = unicodedata.normalize("NFC", text)
     text = text.replace(_NUKTA, "").replace(_CHANDRABINDU, _ANUSVARA)
     text = _QUOTES.sub("'", text)
     text = _NOT.sub(" not", text)
-    text = _POSSESSIVE.sub("", text)
-    return "".join(_fold(c) for c in text)
+    return _POSSESSIVE.sub("", text)
+
+
+def _fold_all(text: str) -> str:
+    return "".join(_fold(c) for c in unicodedata.normalize("NFC", text))
 
 
 @cache
@@ -102,10 +115,17 @@ def words(text: str, irregular: Mapping[str, str] | None = None, limit: int = MA
     "met" to the word the stemmer cannot reach ("meet")."""
     found: list[Word] = []
     capitals = set(_acronyms(text))
-    for written in _TOKEN.findall(normalise(text))[:limit]:
+    clause = 0
+    for typed in _TOKEN.findall(_prepare(text)):
+        written = _fold_all(typed.casefold())
+        if written in _BREAKS:
+            clause += 1
+            continue
         base = (irregular or {}).get(written, written)
         stemmed = written if written[:1].isdigit() or written == "$" else stem(base)
-        found.append(Word(written, stemmed, written in capitals))
+        found.append(Word(written, stemmed, written in capitals, clause, not typed[:1].islower()))
+        if len(found) >= limit:
+            break
     return found
 
 
