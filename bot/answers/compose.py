@@ -272,7 +272,7 @@ class Composer:
 
     def _label(self, found: Found) -> str:
         period = found.period
-        return say.period_label(period.kind.value, period.first, period.count, self.lang)
+        return say.period_label(period.kind.value, period.first, period.last, period.count, self.lang)
 
     def _days(self, found: Found) -> tuple[date, date]:
         return (found.period.first, found.period.last)

@@ -85,6 +85,7 @@ class _Periods(_Strict):
     year_end: list[str]
     month_end: list[str]
     week_end: list[str]
+    before: list[str]
     until: list[str]
     units: _Units
     fortnight: list[str]
@@ -239,7 +240,10 @@ class Periods:
     year_end: tuple[Phrase, ...]
     month_end: tuple[Phrase, ...]
     week_end: tuple[Phrase, ...]
+    before: tuple[Phrase, ...]
+    """Before a date, not on it ("before December")."""
     until: tuple[Phrase, ...]
+    """Up to and with a date ("by the end of November")."""
     units: dict[str, frozenset[str]]
     fortnight: frozenset[str]
     months: dict[str, int]
@@ -328,10 +332,14 @@ class _Reader:
         return frozenset(w.text for text in texts for w in words(text))
 
     def pattern(self, text: str, concepts: dict[str, tuple[Phrase, ...]]) -> Pattern:
+        """``@name`` is any phrase of a concept; ``=word`` is the word as written, never another form
+        of it ("=happened" is not "happens")."""
         elements: list[tuple[Phrase, ...]] = []
         for part in text.split():
             if part.startswith("@"):
                 elements.append(concepts[part[1:]])
+            elif part.startswith(WRITTEN) and len(part) > 1:
+                elements += [(tuple(WRITTEN + w.text for w in words(part[1:])),)]
             else:
                 elements += [(p,) for p in [self.phrase(part)] if p]
         return tuple(elements)
@@ -352,7 +360,7 @@ def _texts(value: object) -> list[str]:
     if isinstance(value, BaseModel):
         return _texts(value.model_dump())
     if isinstance(value, str):
-        return [part for part in value.split() if not part.startswith("@")]
+        return [part.removeprefix(WRITTEN) for part in value.split() if not part.startswith("@")]
     if isinstance(value, dict):
         return [t for key, item in value.items() for t in (*_texts(str(key)), *_texts(item))]
     if isinstance(value, list):
@@ -376,6 +384,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         year_end=r.phrases(p.year_end),
         month_end=r.phrases(p.month_end),
         week_end=r.phrases(p.week_end),
+        before=r.phrases(p.before),
         until=r.phrases(p.until),
         units={unit: r.keys(getattr(p.units, unit)) for unit in ("day", "week", "month", "year")},
         fortnight=r.keys(p.fortnight),

@@ -54,6 +54,7 @@ class Kind(StrEnum):
     MONTH = "month"
     YEAR = "year"
     DAY = "day"
+    UNTIL = "until"
 
 
 @dataclass(frozen=True)
@@ -233,22 +234,29 @@ def read(
             end = _month_end(today)
         else:
             end = today + timedelta(days=6 - today.weekday())
-        until = r.near(p.until, 3, 3, found.first)
+        until = r.near(p.until + p.before, 3, 3, found.first)
         return Found(Period(kind, today, end), found.at | (until.at if until else frozenset()))
     for i in range(len(words)):
         unit = r.unit(i)
         if unit is None:
             continue
         n = r.count(i - 1)
+        start = i - 1 if n is not None else i
         if unit == "fortnight":
             unit, n = "week", 2 * (n or 1)
+        elif n is None and r.near(p.this + p.next + p.last, 2, 0, i) is None:
+            # "через месяц", "within the week", "за последний месяц": a span of one
+            n = 1 if r.near(p.ahead + p.back, 2, 0, i) is not None else None
         if n is not None and 0 < n <= MAX_SPAN:
-            back_word = r.near(p.back, 3, 0, i - 1) or r.near(p.ago, 0, 2, i)
-            ahead_word = r.near(p.ahead, 3, 0, i - 1) or r.near(p.ahead, 0, 3, i)
+            back_word = r.near(p.back, 3, 0, start) or r.near(p.ago, 0, 2, i)
+            ahead_word = r.near(p.ahead, 3, 0, start) or r.near(p.ahead, 0, 3, i)
             if back_word is not None or ahead_word is not None:
-                back = back_word is not None and ahead_word is None
+                # "in the last 30 days": the nearer of the two cues says which way
+                back = back_word is not None and (
+                    ahead_word is None or max(back_word.at) >= max(ahead_word.at)
+                )
                 used = (
-                    {i, i - 1}
+                    {i, start}
                     | set(back_word.at if back_word else ())
                     | set(ahead_word.at if ahead_word else ())
                 )
@@ -284,13 +292,24 @@ def _dates(r: _Reader, today: date, tense: Tense) -> Found | None:
             used |= {j for j in (i + 1, i + 2) if j < len(r.words) and r.words[j].text == str(year)}
         else:
             year = _month_year(month, today, tense)
+        first, last = _whole_month(year, month)
         for j in (i - 1, i + 1):
             n = r.count(j)
             if n is not None and 1 <= n <= calendar.monthrange(year, month)[1] and j not in used:
-                day = date(year, month, n)
-                return Found(Period(Kind.DAY, day, day), frozenset(used | {j}))
-        first, last = _whole_month(year, month)
-        return Found(Period(Kind.MONTH, first, last), frozenset(used))
+                first = last = date(year, month, n)
+                used.add(j)
+                break
+        at = min(used)
+        before = r.near(r.lexicon.periods.before, 3, 0, at) or r.near(
+            r.lexicon.periods.before, 0, 2, max(used)
+        )
+        until = r.near(r.lexicon.periods.until, 3, 0, at) or r.near(r.lexicon.periods.until, 0, 2, max(used))
+        if before is not None and first > today:
+            return Found(Period(Kind.UNTIL, today, first - timedelta(days=1)), frozenset(used | before.at))
+        if until is not None and last >= today:
+            return Found(Period(Kind.UNTIL, today, last), frozenset(used | until.at))
+        kind = Kind.DAY if first == last else Kind.MONTH
+        return Found(Period(kind, first, last), frozenset(used))
     for i, word in enumerate(r.words):
         if i in r.skip or not word.text.isdigit() or len(word.text) != 4:
             continue

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.events import Event, Fact, Government, HistoryItem, Lifecycle, Precision, Source, When
 from bot.wording.cards import event_card_html, event_line_html, history_line, title_html
-from bot.wording.dates import countdown_of, dates_text, is_over, number, span, when_text
+from bot.wording.dates import countdown_of, dates_text, day, is_over, number, span, when_text
 from bot.wording.fit import fit_lines
 from bot.wording.language import Language
 from bot.wording.markup import bold
@@ -61,7 +61,7 @@ def _more(lang: Language) -> str:
     return escape(lang._("…and more: /events lists everything."))
 
 
-def period_label(kind: str, first: date, count: int, lang: Language) -> str:
+def period_label(kind: str, first: date, last: date, count: int, lang: Language) -> str:
     """A period as the answers name it, in words that fit "nothing in the calendar …" and "… is not
     expected …": "next week", "in the next 3 months", "before the end of the year", "in December 2025"."""
     fixed = {
@@ -81,6 +81,7 @@ def period_label(kind: str, first: date, count: int, lang: Language) -> str:
         "month_end": lambda: lang.pgettext("period", "before the end of the month"),
         "week_end": lambda: lang.pgettext("period", "before the end of the week"),
         "day": lambda: lang.pgettext("period", "on that day"),
+        "until": lambda: lang.pgettext("period", "until {day}").format(day=day(last, lang)),
         "month": lambda: dates_text(When(Precision.MONTH, UTC_ZONE, first, first), lang, past=True),
         "year": lambda: dates_text(When(Precision.YEAR, UTC_ZONE, first, first), lang, past=True),
     }
