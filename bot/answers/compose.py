@@ -25,6 +25,9 @@ STRUCTURED = frozenset(
 )
 ABOUT_EVENTS = STRUCTURED | {"past", "history"}
 TIMED = frozenset({"when", "where", "host", "countdown", "duration"})
+AHEAD = frozenset({"confirmed", "who_confirmed", "countdown"})
+"""Only a coming event is confirmed or counted down to: "did the Kremlin confirm the trip?" is not
+about a trip that is over."""
 MAX_NEWS = 5
 MAX_SUGGESTIONS = 3
 EVENTS_FACTS_GOVERNMENTS = (Event, Fact, Government)
@@ -130,6 +133,8 @@ class Composer:
         2023"), takes only an event on that side of today, if one is named."""
         r = self.reading
         tense = r.tense if r.intent in TIMED else None
+        if r.intent in AHEAD:
+            tense = "future"
         if r.period is not None and r.period.period.last < self.today:
             tense = "past"
         elif r.period is not None and r.period.period.first > self.today:

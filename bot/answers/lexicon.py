@@ -259,6 +259,7 @@ class Lexicon:
     """As written: "значит" is a stopword, "значение" (the same stem) is not."""
     stopword_stems: frozenset[str]
     fillers: tuple[Phrase, ...]
+    """As written: "visiting" says nothing, "visit" names the summit."""
     irregular: dict[str, str]
     synonyms: tuple[tuple[Phrase, str], ...]
     """A question's phrase → the stem of the events file's word for it ("in touch" → "contact")."""
@@ -397,7 +398,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         code=code,
         stopwords=r.stopwords,
         stopword_stems=stopword_stems,
-        fillers=r.phrases(spec.fillers),
+        fillers=r.written(spec.fillers),
         irregular=r.irregular,
         synonyms=tuple(
             (phrase, target[0])
@@ -443,7 +444,7 @@ def _romanized(base: Lexicon, spec: _Romanized) -> Lexicon:
         code="hi-Latn",
         stopwords=r.stopwords,
         stopword_stems=stopword_stems,
-        fillers=base.fillers + r.phrases(spec.fillers),
+        fillers=base.fillers + r.written(spec.fillers),
         past=base.past + r.written(spec.tense.past),
         future=base.future + r.written(spec.tense.future),
         intents=intents,

@@ -23,7 +23,7 @@ from datetime import datetime
 from bot.answers.intents import Reading
 from bot.answers.passages import Index, Kind, Passage, Subject
 from bot.answers.periods import Held
-from bot.events import Event, Government
+from bot.events import Event, Government, Lifecycle
 from bot.timeline import Phase, countdown
 
 CONFIDENCE = 0.5
@@ -48,6 +48,8 @@ PERIOD_WEIGHT = 3.0
 """For a question that uses the period to pick its event ("the summit in December"); a yes-or-no
 question about a period ("is the summit next month?") checks it instead."""
 MAIN_WEIGHT = 0.1
+STATUS_WEIGHT = 1.0
+""""Why was the visit called off?" is about the visit that was, if one was."""
 FULL_NAME_WEIGHT = 1.0
 """A name the question says in full ("the summit", "Modi's visit to Russia") counts again."""
 SUBJECT_BOOST = 1.5
@@ -145,6 +147,10 @@ def rank(
                 score += PERIOD_WEIGHT
             if subject is main:
                 score += MAIN_WEIGHT
+            if (reading.cancelled and subject.lifecycle is Lifecycle.CANCELLED) or (
+                reading.postponed and subject.lifecycle is Lifecycle.POSTPONED
+            ):
+                score += STATUS_WEIGHT
         ranked.append(Ranked(i, round(score, 6), named))
     return sorted(ranked, key=lambda r: (-r.score, r.subject))
 
