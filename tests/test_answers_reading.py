@@ -20,7 +20,8 @@ from bot.answers.passages import Kind
 from bot.answers.text import clean, normalise, words
 from bot.events import Catalog, Fact, load_events, parse_events
 from bot.localapi import _render
-from bot.wording.language import ENGLISH, language as language_of
+from bot.wording.language import ENGLISH
+from bot.wording.language import language as language_of
 from tests.conftest import Harness
 
 SEED = Path(__file__).resolve().parent.parent / "config" / "events.yaml"
