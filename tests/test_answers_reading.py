@@ -27,6 +27,7 @@ from tests.conftest import Harness
 SEED = Path(__file__).resolve().parent.parent / "config" / "events.yaml"
 IST = ZoneInfo("Asia/Kolkata")
 MORNING = datetime(2025, 10, 1, 9, 0, tzinfo=IST)
+TODAY = MORNING.date()
 RU = language_of("ru")
 HI = language_of("hi")
 
@@ -40,7 +41,7 @@ def plain(catalog: Catalog, question: str, chat: str = "en", now: datetime = MOR
     return _render(answers.answer(catalog, now, question, language_of(chat), IST), "HTML")[0]
 
 
-def read(catalog: Catalog, question: str, code: str = "en", today: date = MORNING.date()) -> intents.Reading:
+def read(catalog: Catalog, question: str, code: str = "en", today: date = TODAY) -> intents.Reading:
     words_of = lexicon.for_language(code)
     index = passages.index(catalog, language_of(code))
     return intents.read(words_of.words(clean(question)), words_of, index, today)
