@@ -90,8 +90,8 @@ class Composer:
             if checked is not None:
                 return self._figure(checked, ranked)
         if r.period is not None and held is not None:
-            named = bool(ranked) and ranked[0].named > 0
-            listing = r.anything or (not r.yes_no and event is None and not named)
+            named = bool(ranked) and ranked[0].named > 0 and self._beyond_governments()
+            listing = r.anything or (not r.yes_no and not named)
             if listing and r.intent not in STRUCTURED - {"parties"}:
                 return Reply(self._listing(r.period, held), everything)
         if event is None and r.intent == "next":
@@ -119,11 +119,16 @@ class Composer:
                 and countdown(event, self.now).phase is not Phase.OVER
                 and premises.place(r, event, self.index) is not None
             )
-            if top is None or isinstance(top, Event) or claims_place:
+            if top is None or isinstance(top, Event) or claims_place or (event is not None and r.period):
                 chosen = event or (self._default_event() if r.period is not None else None)
                 if chosen is not None:
                     return self._about(chosen, held, events)
         return self._open(event, ranked, top)
+
+    def _beyond_governments(self) -> bool:
+        """Whether the question names something besides governments ("in India" names no event)."""
+        governments = retrieval.government_stems(self.index)
+        return any(self.reading.words[i].stem not in governments for i in self.reading.content)
 
     def _event(self, events: list[Ranked], ranked: list[Ranked]) -> Event | None:
         """The event asked about: one its names point to, or the best match of all when it is one.
@@ -133,7 +138,7 @@ class Composer:
         2023"), takes only an event on that side of today, if one is named."""
         r = self.reading
         tense = r.tense if r.intent in TIMED else None
-        if r.intent in AHEAD:
+        if r.intent in AHEAD or r.cancelled or r.postponed:
             tense = "future"
         if r.period is not None and r.period.period.last < self.today:
             tense = "past"
@@ -204,7 +209,7 @@ class Composer:
             if claim is not None and event.place is not None:
                 lines.append(say.place_html(claim.verdict, text(event.place, lang), lang))
                 ignore = claim.at
-                if r.intent != "where" and r.intent not in STRUCTURED:
+                if r.intent != "where" and r.intent not in STRUCTURED and r.period is None:
                     html = self._join(lines, say.answer_where_html(event, now, lang, zone, host))
                     return Reply(html, found, ignore)
         if r.period is not None and held is not None and event.lifecycle.value != "cancelled":

@@ -208,15 +208,19 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
     # A name of several words the question spells out is a name, not cues: "Russia Today" is no day.
     names = frozenset(occurrences(words, [p for phrases in index.names for p in phrases if len(p) > 1]))
     fillers = occurrences(words, lexicon.fillers, names)
-    tense, certainty = _tense(words, lexicon, names | _intent(words, lexicon, names)[1])
+    # a filler of several words is no cue: "take place" does not ask where
+    idioms = frozenset(occurrences(words, [p for p in lexicon.fillers if len(p) > 1], names))
+    tense, certainty = _tense(words, lexicon, names | _intent(words, lexicon, names | idioms)[1])
 
     cancelled = find_any(words, lexicon.cancelled, names)
     postponed = find_any(words, lexicon.postponed, names)
     assumed = find_any(words, lexicon.assume, names)
     premise_at = set().union(*(m.at for m in (cancelled, postponed) if m is not None))
 
-    period = read_period(words, lexicon, today, tense, names | frozenset(premise_at))
-    taken = names | frozenset(premise_at) | (period.at if period else frozenset())
+    # "moved to January?", "перенесли на январь?": a month a premise moves an event to is to come
+    period_tense = "future" if postponed is not None or cancelled is not None else tense
+    period = read_period(words, lexicon, today, period_tense, names | frozenset(premise_at))
+    taken = names | idioms | frozenset(premise_at) | (period.at if period else frozenset())
 
     # A confirmation put before the question ("since Moscow confirmed it, which day …") is a premise
     # to check, and the question is what follows it.

@@ -302,8 +302,10 @@ class _Reader:
         self.irregular = irregular
 
     def phrase(self, text: str) -> Phrase:
+        """Stems, but stopwords and words whose stem is too short to tell apart as written (Hindi "नए",
+        new, stems to "न" like "ने")."""
         return tuple(
-            WRITTEN + w.text if w.text in self.stopwords else w.stem
+            WRITTEN + w.text if w.text in self.stopwords or len(w.stem) < MIN_STEM else w.stem
             for w in words(text, self.irregular)
             if w.stem
         )

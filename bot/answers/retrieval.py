@@ -10,8 +10,8 @@ uses weighs as much as the rarest word it does) found in what the answer is draw
 file uses elsewhere counts half (the question is about the file, the answer only misses a word). A
 misspelt word counts as much as it was close to the word it was taken for. Below ``CONFIDENCE`` the
 bot says it does not know and offers the closest events; a when/where/… question about an event it
-names needs only ``NAMED_CONFIDENCE``; a question asking for a figure needs ``FIGURE_CONFIDENCE``,
-since a figure is never given for a thing the file does not name.
+names needs only ``NAMED_CONFIDENCE``; a question asking for a figure may hold no word the file does not
+use, since a figure is never given for a thing the file does not name.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ CONFIDENCE = 0.5
 NAMED_CONFIDENCE = 0.25
 """For a when/where/confirmed/… question about an event its names point to: the words left over are
 mostly how it is asked ("when does the summit kick off?")."""
-FIGURE_CONFIDENCE = 0.9
 ELSEWHERE = 0.5
 """The credit of a word the file uses, but not where the answer comes from."""
 MIN_SHARED = 3
@@ -197,11 +196,13 @@ def confident(
 ) -> bool:
     """Whether the answer drawn from ``found`` is sure enough to give (``named``: a structured answer
     about an event the question names)."""
-    needed = CONFIDENCE
-    if reading.intent == "figures":
-        needed = FIGURE_CONFIDENCE
-    elif named:
-        needed = NAMED_CONFIDENCE
+    if reading.intent == "figures" and any(
+        len(reading.words[i].text) >= MIN_UNKNOWN_LENGTH and not index.knows(reading.words[i].stem)
+        for i in reading.content
+        if i not in ignore
+    ):
+        return False
+    needed = NAMED_CONFIDENCE if named else CONFIDENCE
     return confidence(index, reading, found, ignore) >= needed - 1e-9
 
 
