@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot import answers
 from bot.answers import intents, language, lexicon, passages, periods, premises, retrieval
@@ -20,6 +22,7 @@ from bot.answers.passages import Kind
 from bot.answers.text import clean, normalise, words
 from bot.events import Catalog, Fact, load_events, parse_events
 from bot.localapi import _render
+from bot.wording.fit import MESSAGE_LIMIT
 from bot.wording.language import ENGLISH
 from bot.wording.language import language as language_of
 from tests.conftest import Harness
@@ -300,3 +303,36 @@ async def test_a_russian_question_in_a_group_is_answered_in_russian_when_the_bot
         (reply,) = await bot.ask(group, "эй @SummitBot, когда прилетит Путин?", chat_type="group")
     assert "5—6 декабря 2025" in reply
     assert "SummitBot" not in reply
+
+
+def test_a_file_with_nothing_in_it_still_gets_clear_answers() -> None:
+    empty = parse_events("events: []\n", "empty.yaml")
+    assert plain(empty, "anything next week?").startswith("Nothing in the calendar next week")
+    assert plain(empty, "Когда саммит?", "ru").startswith("Этого я не знаю")
+    assert plain(empty, "is it confirmed?").startswith("No upcoming events")
+
+
+WORDS = [
+    "summit",
+    "Путин",
+    "पुतिन",
+    "when",
+    "когда",
+    "कब",
+    "next",
+    "$60",
+    "billion",
+    "in",
+    "2021",
+    "@bot",
+    "?",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=12)), max_size=30))
+def test_any_message_gets_one_valid_message_back(seed: Catalog, parts: list[str]) -> None:
+    for chat in ("en", "ru", "hi"):
+        html = answers.answer(seed, MORNING, " ".join(parts), language_of(chat), IST)
+        assert 0 < len(html) <= MESSAGE_LIMIT
+        _render(html, "HTML")

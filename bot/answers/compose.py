@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.answers import passages, premises, retrieval
+from bot.answers import premises, retrieval
 from bot.answers.intents import OPEN, Reading
 from bot.answers.passages import Index, Kind, Passage
 from bot.answers.periods import Found, Held, holding
@@ -429,8 +429,4 @@ class Composer:
         return "\n".join([*lines, body])
 
 
-def statements(index: Index) -> list[Passage]:
-    return [p for p in index.passages if p.kind is Kind.STATEMENT]
-
-
-__all__ = ["Composer", "passages"]
+__all__ = ["Composer"]

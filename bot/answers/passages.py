@@ -33,6 +33,8 @@ from bot.wording.status import source_text, status_note
 
 Subject = Event | Fact | Government | Source
 
+EMPTY = "\u2205"
+"""The one word of a stand-in document: no question word stems to it."""
 _SENTENCE_END = regex.compile(r"(?<=[.!?।][”\"»]?)\s+(?=[\p{Lu}\p{N}\"“«\p{Script=Devanagari}])")
 
 
@@ -106,10 +108,17 @@ class Index:
 
 def _scores(ranker: bm25s.BM25, query: Sequence[str], size: int) -> list[float]:
     known = [stem for stem in query if stem in ranker.vocab_dict]
-    if not known:
+    if not known or not size:
         return [0.0] * size
     scores = np.asarray(ranker.get_scores(known), dtype=np.float64)
-    return [round(float(s), 6) for s in scores]
+    return [round(float(s), 6) for s in scores[:size]]
+
+
+def _ranker(documents: list[list[str]]) -> bm25s.BM25:
+    """A BM25 ranker over the documents (a file with nothing in it gets one empty stand-in)."""
+    ranker = bm25s.BM25()
+    ranker.index([doc or [EMPTY] for doc in documents] or [[EMPTY]], show_progress=False)
+    return ranker
 
 
 def sentences(text: str) -> list[str]:
@@ -178,14 +187,11 @@ def build(catalog: Catalog, lang: Language) -> Index:
     for passage in passages:
         weight = 2 if passage.kind is Kind.NAME else 1
         documents[passage.subject] += list(passage.stems) * weight
-    subject_ranker = bm25s.BM25()
-    subject_ranker.index([doc or ["\u2205"] for doc in documents], show_progress=False)
+    subject_ranker = _ranker(documents)
     # A sentence is about its subject: it is found by the subject's names too ("товарооборот" finds
     # "Объём двусторонней торговли достиг …", the sentence of the fact that alias names).
-    passage_ranker = bm25s.BM25()
-    passage_ranker.index(
-        [[*p.stems, *(s for phrase in names[p.subject] for s in phrase)] for p in passages],
-        show_progress=False,
+    passage_ranker = _ranker(
+        [[*p.stems, *(s for phrase in names[p.subject] for s in phrase)] for p in passages]
     )
     frequency: Counter[str] = Counter(s for p in passages for s in set(p.stems))
     vocabulary: dict[str, str] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.answers.intents import Reading
-from bot.answers.passages import Index, Kind
+from bot.answers.passages import Index
 from bot.answers.text import number, words
 from bot.events import Event, Fact, Government, Lifecycle
 from bot.wording import answers as say
@@ -105,7 +105,3 @@ def place(reading: Reading, event: Event, index: Index) -> Place | None:
         if start in reading.unknown and len(reading.words[start].text) >= 3:
             return Place("unknown", frozenset({start}))
     return None
-
-
-def statement_subjects(index: Index) -> set[int]:
-    return {p.subject for p in index.passages if p.kind is Kind.STATEMENT}

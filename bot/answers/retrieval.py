@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.answers.intents import Reading
-from bot.answers.passages import Index, Kind, Passage, Subject
+from bot.answers.passages import Index, Kind, Passage
 from bot.answers.periods import Held
 from bot.events import Event, Government, Lifecycle
 from bot.timeline import Phase, countdown
@@ -261,7 +261,3 @@ def named_governments(index: Index, reading: Reading, subject: int | None) -> li
                 found.append(candidate)
                 break
     return found
-
-
-def subject_of(index: Index, position: int) -> Subject:
-    return index.subjects[position]
