@@ -336,3 +336,11 @@ def test_any_message_gets_one_valid_message_back(seed: Catalog, parts: list[str]
         html = answers.answer(seed, MORNING, " ".join(parts), language_of(chat), IST)
         assert 0 < len(html) <= MESSAGE_LIMIT
         _render(html, "HTML")
+
+
+@pytest.mark.parametrize(
+    ("code", "question"),
+    [("en", "in how many days is the summit?"), ("hi", "पुतिन भारत में कितने दिन रहेंगे?")],
+)
+def test_a_unit_a_question_word_counts_is_no_period(seed: Catalog, code: str, question: str) -> None:
+    assert read(seed, question, code).period is None

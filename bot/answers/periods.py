@@ -245,8 +245,14 @@ def read(
         if unit == "fortnight":
             unit, n = "week", 2 * (n or 1)
         elif n is None and r.near(p.this + p.next + p.last, 2, 0, i) is None:
-            # "через месяц", "within the week", "за последний месяц": a span of one
-            n = 1 if r.near(p.ahead + p.back, 2, 0, i) is not None else None
+            # "через месяц", "within the week", "за последний месяц": a span of one, unless a question
+            # word counts the unit ("in how many days", "में कितने दिन")
+            cue = r.near(p.ahead + p.back, 2, 0, i)
+            between = range(max(cue.at) + 1, i) if cue is not None else range(0)
+            counted = any(
+                r.words[j].text in r.lexicon.wh or r.words[j].text not in r.lexicon.stopwords for j in between
+            )
+            n = 1 if cue is not None and not counted else None
         if n is not None and 0 < n <= MAX_SPAN:
             back_word = r.near(p.back, 3, 0, start) or r.near(p.ago, 0, 2, i)
             ahead_word = r.near(p.ahead, 3, 0, start) or r.near(p.ahead, 0, 3, i)
