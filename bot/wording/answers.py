@@ -490,6 +490,9 @@ def answer_sources_html(sources: Sequence[Source], lang: Language) -> str:
 
 
 def quote(sentence: str, lang: Language) -> str:
+    """The sentence in quotation marks, unless it opens with one itself (a source quoted by the file)."""
+    if sentence[:1] in '"“«„':
+        return sentence
     return lang._("“{text}”").format(text=sentence)
 
 
