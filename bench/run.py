@@ -7,7 +7,9 @@ Prints the machine and one markdown table per section on stdout (progress goes t
 3. memory: peak RSS of a bot process fanning one alert out to 100,000 subscribers;
 4. update handling: ``/next`` per second through getUpdates, against a bare PTB echo bot;
 5. the 10,000 × 1,000 msg/s broadcast of section 1 on summitbot's transport, several times (not in the
-   default run: ``python -m bench.run 5``), because a rare race shows only over repeated runs.
+   default run: ``python -m bench.run 5``), because a rare race shows only over repeated runs;
+answers. answer latency of the question engine, next to the previous one (``python -m bench.run answers``,
+   not in the default run; ``bench/answers.py``).
 
 The fake Bot API (``tests/fakebotapi.py``) runs in its own process (``bench/fake_server.py``), so its
 CPU does not count against the bot. Every comparison is measured in the same run, on the same machine.
@@ -706,12 +708,30 @@ async def section_repeated() -> list[str]:
     ]
 
 
+async def section_answers() -> list[str]:
+    from bench import answers  # imports the previous engine and the question sets only when asked
+
+    results = answers.measure()
+    return [
+        "## Answers: latency per question",
+        "",
+        f"Every question of the three sets, each answered {answers.REPEATS} times by each engine after a"
+        " warm-up (same catalog, this process); a question's time is the median of its repeats. Times in ms.",
+        "",
+        table(
+            ["engine, questions", "n", "median", "p95", "worst", "first answer, fresh catalog"],
+            answers.latency_table(results),
+        ),
+    ]
+
+
 SECTIONS: dict[str, tuple[str, Callable[[], Awaitable[list[str]]]]] = {
     "1": ("broadcast at a limit", section_broadcast),
     "2": ("ceiling, no limit", section_ceiling),
     "3": ("memory", section_memory),
     "4": ("update handling", section_updates),
     "5": ("the 10,000 × 1,000 msg/s broadcast, repeated", section_repeated),
+    "answers": ("answer latency", section_answers),
 }
 DEFAULT_SECTIONS = ["1", "2", "3", "4"]
 

@@ -129,12 +129,14 @@ class Summit:
 
     async def load(self) -> None:
         """Chats' chosen zones and languages, read once: this process is the only writer, and every reply
-        needs them. The zone names are indexed now too, so a broken names file stops the start, not a reply.
+        needs them. The zone names and the question words are read now too, so a broken names or words file
+        stops the start, not a reply.
         """
         self._zones = await self.store.timezones()
         self._languages = await self.store.languages()
         zone_index()
         keywords.load()
+        answers.load_words()
 
     def language_of(self, chat: Chat) -> Language:
         """The chat's chosen language, else the asker's client's (unknown ones → English)."""

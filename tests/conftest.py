@@ -203,9 +203,10 @@ def bot(fake_bot_api: FakeBotApiServer, clock: ManualClock, settings: Settings) 
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The free-text question set's accuracy, one line, whenever that table ran.
+    """The free-text question sets' accuracy whenever they ran: the English set's line, then the
+    multilingual set and its hold-out per language and per kind.
 
-    Read from the reports pytest already holds, so the test module is not imported a second time.
+    Read from the reports pytest already holds, so the test modules are not imported a second time.
     """
     table = "test_answers.py::test_the_question_set["
     passed = sum(
@@ -226,3 +227,31 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(
             f"question set: {passed}/{total} answered correctly ({100 * passed / total:.0f}%)"
         )
+    _multilingual_summary(terminalreporter)
+
+
+def _multilingual_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per set, language and kind: "hold-out ru: 21/23 (91%)"."""
+    outcomes: dict[str, list[tuple[str, str, bool]]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", "") != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "answers":
+                    which, code, kind, correct = value
+                    outcomes.setdefault(which, []).append((code, kind, correct))
+    for which, rows in sorted(outcomes.items(), key=lambda item: item[0] != "set"):
+        right = sum(ok for _, _, ok in rows)
+        terminalreporter.write_line(
+            f"{which}: {right}/{len(rows)} answered correctly ({100 * right / len(rows):.0f}%)"
+        )
+        for label, index in (("language", 0), ("kind", 1)):
+            groups: dict[str, list[bool]] = {}
+            for row in rows:
+                groups.setdefault(row[index], []).append(row[2])
+            parts = [
+                f"{key} {sum(oks)}/{len(oks)} ({100 * sum(oks) / len(oks):.0f}%)"
+                for key, oks in sorted(groups.items())
+            ]
+            terminalreporter.write_line(f"  by {label}: " + ", ".join(parts))

@@ -29,6 +29,8 @@ SEED = ROOT / "config" / "events.yaml"
 IST = ZoneInfo("Asia/Kolkata")
 SEED_DAY = "2025-10-01T09:00+05:30"
 SOURCE = "(1 October 2025)"
+SOURCES = (SOURCE, "(1 октября 2025", "(1 अक्टूबर 2025)")
+"""The source's date as each language cites it."""
 DONT_KNOW = "I don't know"
 COMMANDS = ["/next", "/events", "/help"]
 MADE_UP = ["$", "billion", "2026", "°"]
@@ -176,7 +178,7 @@ QUESTIONS: list[Row] = [
     Row("anything this week?", ["Possibly", COMMISSION, SOURCE], [SUMMIT], "2025-10-15T09:00+05:30"),
     Row(
         "anything next week?",
-        ["Nothing in the calendar for next week", "Next:", SUMMIT, SOURCE],
+        ["Nothing in the calendar next week", "Next:", SUMMIT, SOURCE],
         [],
         "2025-12-01T09:00+05:30",
     ),
@@ -225,9 +227,9 @@ QUESTIONS: list[Row] = [
     Row("what is the capital of France?", [DONT_KNOW, *COMMANDS], [*MADE_UP, "Paris"]),
     Row("asdfghjkl", [DONT_KNOW, *COMMANDS], MADE_UP),
     Row("Cuándo es la cumbre?", [DONT_KNOW, *COMMANDS], MADE_UP, name="spanish"),
-    # other scripts
-    Row("Когда саммит?", ["English", *COMMANDS], [SUMMIT_DAYS], name="russian"),
-    Row("शिखर सम्मेलन कब है?", ["English", *COMMANDS], [SUMMIT_DAYS], name="hindi"),
+    # other scripts: Russian and Hindi are answered in Russian and Hindi, any other gets a polite reply
+    Row("Когда саммит?", ["5—6 декабря 2025", "1 октября 2025"], [SUMMIT_DAYS, "English"], name="russian"),
+    Row("शिखर सम्मेलन कब है?", ["5–6 दिसंबर 2025", "1 अक्टूबर 2025"], [SUMMIT_DAYS, "English"], name="hindi"),
     Row("峰会什么时候？", ["English", *COMMANDS], [SUMMIT_DAYS], name="chinese"),
     # markup in the question is never echoed
     Row(
@@ -297,7 +299,7 @@ def test_every_answer_fits_one_message_and_cites_the_source_of_what_it_states(se
         assert len(html) <= MESSAGE_LIMIT, row.question
         text = plain(html)
         if "$" in text or re.search(r"\b(?:19|20)\d\d\b", text):
-            assert SOURCE in text, (row.question, text)
+            assert any(source in text for source in SOURCES), (row.question, text)
 
 
 def test_answers_are_a_pure_function_of_their_inputs(seed: Catalog) -> None:
@@ -341,7 +343,7 @@ def test_with_nothing_left_on_the_calendar_the_bot_says_so(seed: Catalog) -> Non
     later = "2026-03-01T09:00+05:30"
     assert "No upcoming events" in plain(ask(seed, "what's next?", later))
     assert "No upcoming events" in plain(ask(seed, "when is it?", later))
-    assert "Nothing in the calendar for next week" in plain(ask(seed, "anything next week?", later))
+    assert "Nothing in the calendar next week" in plain(ask(seed, "anything next week?", later))
 
 
 def test_an_exact_time_is_also_given_in_the_readers_zone() -> None:

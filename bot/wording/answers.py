@@ -12,13 +12,18 @@ from datetime import date, datetime
 from html import escape
 from zoneinfo import ZoneInfo
 
-from bot.events import Event, Fact, Government, HistoryItem, Lifecycle, Source
-from bot.wording.cards import event_line_html, history_line, title_html
-from bot.wording.dates import countdown_of, is_over, span, when_text
+from bot.events import Event, Fact, Government, HistoryItem, Lifecycle, Precision, Source, When
+from bot.wording.cards import event_card_html, event_line_html, history_line, title_html
+from bot.wording.dates import countdown_of, dates_text, day, is_over, number, span, when_text
 from bot.wording.fit import fit_lines
 from bot.wording.language import Language
 from bot.wording.markup import bold
-from bot.wording.status import names, source_line, status_note, text
+from bot.wording.status import names, source_line, source_text, status_note, text
+
+UTC_ZONE = ZoneInfo("UTC")
+"""The zone of a period's month or year as worded: a calendar month has no zone."""
+NOTED_EVENTS = 3
+"""A period listing this many events or fewer also says what happened at the past ones."""
 
 
 def commands_hint(lang: Language) -> str:
@@ -56,16 +61,43 @@ def _more(lang: Language) -> str:
     return escape(lang._("…and more: /events lists everything."))
 
 
-def period_name(period: str, lang: Language) -> str:
-    names_ = {
-        "today": lang.pgettext("period", "today"),
-        "tomorrow": lang.pgettext("period", "tomorrow"),
-        "this_week": lang.pgettext("period", "this week"),
-        "next_week": lang.pgettext("period", "next week"),
-        "this_month": lang.pgettext("period", "this month"),
-        "next_month": lang.pgettext("period", "next month"),
+def period_label(kind: str, first: date, last: date, count: int, lang: Language) -> str:
+    """A period as the answers name it, in words that fit "nothing in the calendar …" and "… is not
+    expected …": "next week", "in the next 3 months", "before the end of the year", "in December 2025"."""
+    fixed = {
+        "today": lambda: lang.pgettext("period", "today"),
+        "tomorrow": lambda: lang.pgettext("period", "tomorrow"),
+        "yesterday": lambda: lang.pgettext("period", "yesterday"),
+        "this_week": lambda: lang.pgettext("period", "this week"),
+        "next_week": lambda: lang.pgettext("period", "next week"),
+        "last_week": lambda: lang.pgettext("period", "last week"),
+        "this_month": lambda: lang.pgettext("period", "this month"),
+        "next_month": lambda: lang.pgettext("period", "next month"),
+        "last_month": lambda: lang.pgettext("period", "last month"),
+        "this_year": lambda: lang.pgettext("period", "this year"),
+        "next_year": lambda: lang.pgettext("period", "next year"),
+        "last_year": lambda: lang.pgettext("period", "last year"),
+        "year_end": lambda: lang.pgettext("period", "before the end of the year"),
+        "month_end": lambda: lang.pgettext("period", "before the end of the month"),
+        "week_end": lambda: lang.pgettext("period", "before the end of the week"),
+        "day": lambda: lang.pgettext("period", "on that day"),
+        "until": lambda: lang.pgettext("period", "until {day}").format(day=day(last, lang)),
+        "month": lambda: dates_text(When(Precision.MONTH, UTC_ZONE, first, first), lang, past=True),
+        "year": lambda: dates_text(When(Precision.YEAR, UTC_ZONE, first, first), lang, past=True),
     }
-    return names_.get(period, period)
+    if kind in fixed:
+        return fixed[kind]()
+    spans = {
+        "next_days": lambda: lang.ngettext("in the next {n} day", "in the next {n} days", count),
+        "next_weeks": lambda: lang.ngettext("in the next {n} week", "in the next {n} weeks", count),
+        "next_months": lambda: lang.ngettext("in the next {n} month", "in the next {n} months", count),
+        "next_years": lambda: lang.ngettext("in the next {n} year", "in the next {n} years", count),
+        "last_days": lambda: lang.ngettext("in the last {n} day", "in the last {n} days", count),
+        "last_weeks": lambda: lang.ngettext("in the last {n} week", "in the last {n} weeks", count),
+        "last_months": lambda: lang.ngettext("in the last {n} month", "in the last {n} months", count),
+        "last_years": lambda: lang.ngettext("in the last {n} year", "in the last {n} years", count),
+    }
+    return spans[kind]().format(n=number(count, lang))
 
 
 def _sources_html(sources: Sequence[Source], lang: Language) -> str:
@@ -250,34 +282,29 @@ def answer_government_html(
     return _answer(lines, [event.status_source for event in events], lang, items)
 
 
+def _listed(event: Event, now: datetime, lang: Language, reader_zone: ZoneInfo | None, notes: bool) -> str:
+    """One event of a period; a past one with what the file says happened, when there is room."""
+    line = event_line_html(event, now, lang, reader_zone)
+    if notes and is_over(event, now) and event.note is not None:
+        return f"{line}\n{escape(text(event.note, lang))}"
+    return line
+
+
 def answer_period_html(
-    period: str,
+    label: str,
     days: tuple[date, date],
     found: tuple[Sequence[Event], Sequence[Event]],
     now: datetime,
     lang: Language,
     reader_zone: ZoneInfo | None = None,
-    asked: Event | None = None,
     later: Event | None = None,
 ) -> str:
     """``found`` is (surely in the period, possibly in it): a month-only date is never called certain."""
-    label = period_name(period, lang)
     shown_days = span(*days, lang)
     sure, maybe = found
-    if asked is not None and asked not in (*sure, *maybe):
-        lines = [
-            lang._("{title} is not expected {period} ({days}).").format(
-                title=title_html(asked, lang), period=escape(label), days=escape(shown_days)
-            ),
-            f"🗓 {escape(when_text(asked, now, lang, reader_zone))}",
-            f"⏳ {escape(countdown_of(asked, now, lang))}",
-        ]
-        return _answer(lines, [asked.source], lang)
     if not sure and not maybe:
         lines = [
-            escape(
-                lang._("Nothing in the calendar for {period} ({days}).").format(period=label, days=shown_days)
-            )
+            escape(lang._("Nothing in the calendar {period} ({days}).").format(period=label, days=shown_days))
         ]
         if later is None:
             return _answer([*lines, escape(commands_hint(lang))], [], lang)
@@ -289,12 +316,51 @@ def answer_period_html(
             )
         )
         return _answer(lines, [later.source], lang)
-    items = [event_line_html(event, now, lang, reader_zone) for event in sure]
+    notes = len(sure) + len(maybe) <= NOTED_EVENTS
+    items = [_listed(event, now, lang, reader_zone, notes) for event in sure]
     if maybe:
         items.append(bold(lang._("Possibly (date not fixed yet):")))
-        items += [event_line_html(event, now, lang, reader_zone) for event in maybe]
+        items += [_listed(event, now, lang, reader_zone, notes) for event in maybe]
     head = f"<b>{escape(label[:1].upper() + label[1:])}</b> ({escape(shown_days)}):"
     return _answer([head], [event.source for event in (*sure, *maybe)], lang, items)
+
+
+def answer_in_period_html(
+    event: Event,
+    verdict: str | None,
+    label: str,
+    days: tuple[date, date],
+    now: datetime,
+    lang: Language,
+    reader_zone: ZoneInfo | None = None,
+) -> str:
+    """Yes, possibly or no: whether one event falls in the period asked about, with its real date."""
+    if verdict == "sure":
+        head = escape(lang._("Yes."))
+    elif verdict == "maybe":
+        head = escape(lang._("Possibly: its date is not fixed yet."))
+    else:
+        head = not_in_period_html(event, label, days, now, lang)
+    lines = [head, _dated(event, now, lang, reader_zone)]
+    if not is_over(event, now):
+        lines.append(f"⏳ {escape(countdown_of(event, now, lang))}")
+    lines.append(_status(event, lang))
+    if is_over(event, now) and event.note is not None:
+        lines.append(escape(text(event.note, lang)))
+    return _answer(lines, [event.source, event.status_source], lang)
+
+
+def not_in_period_html(
+    event: Event, label: str, days: tuple[date, date], now: datetime, lang: Language
+) -> str:
+    """The line correcting a period the question took for granted ("is the summit on 10 December?")."""
+    values = {"title": title_html(event, lang), "period": escape(label), "days": escape(span(*days, lang))}
+    if is_over(event, now):
+        line = lang._("{title} did not take place {period} ({days}).").format(**values)
+    else:
+        line = lang._("{title} is not expected {period} ({days}).").format(**values)
+    no = lang._("No.")
+    return f"{escape(no)} {line}"
 
 
 def answer_unknown_html(suggestions: Sequence[Event], lang: Language) -> str:
@@ -308,3 +374,137 @@ def answer_unknown_html(suggestions: Sequence[Event], lang: Language) -> str:
         lines += [f"• {title_html(event, lang)}" for event in suggestions]
     lines.append(escape(commands_hint(lang)))
     return _answer(lines, [], lang)
+
+
+# ---------------------------------------------------------------- premises, corrected first
+
+
+def not_called_off_html(event: Event, lang: Language) -> str:
+    return lang._("No: {title} has not been called off.").format(title=title_html(event, lang))
+
+
+def not_postponed_html(event: Event, lang: Language) -> str:
+    return lang._("No: {title} has not been postponed.").format(title=title_html(event, lang))
+
+
+def not_confirmed_by_html(government: Government, lang: Language) -> str:
+    """The claim "since Moscow confirmed it" corrected, before the question is answered."""
+    return escape(
+        lang._("Not so: {government} has not confirmed it.").format(government=text(government.name, lang))
+    )
+
+
+def not_confirmed_html(event: Event, lang: Language) -> str:
+    return escape(
+        lang._("Not so: it is not officially confirmed ({status}).").format(status=status_note(event, lang))
+    )
+
+
+def figure_html(verdict: str, lang: Language) -> str:
+    """Whether the figure a question assumes is the file's: ``same``, ``other`` or ``none`` given."""
+    lines = {
+        "same": lambda: lang._("Yes: that is the figure the file gives."),
+        "other": lambda: lang._("No: the file gives a different figure."),
+        "none": lambda: lang._("The file gives no such figure."),
+    }
+    return escape(lines[verdict]())
+
+
+def place_html(verdict: str, place: str, lang: Language) -> str:
+    """The place a question assumes, checked: ``same``, ``other``, or ``unknown`` (a name the file lacks)."""
+    lines = {
+        "same": lambda: lang._("Yes: the file gives {place} as the place."),
+        "other": lambda: lang._("No: the file gives {place} as the place."),
+        "unknown": lambda: lang._("The file gives {place} as the place."),
+    }
+    return escape(lines[verdict]().format(place=place))
+
+
+# ---------------------------------------------------------------- more structured answers
+
+
+def _host_line(event: Event, lang: Language) -> str | None:
+    if event.host is None:
+        return None
+    return "🏳 " + escape(lang._("Host: {government}").format(government=text(event.host.name, lang)))
+
+
+def answer_place_html(
+    event: Event,
+    now: datetime,
+    lang: Language,
+    reader_zone: ZoneInfo | None = None,
+    host: Event | None = None,
+) -> str:
+    """Where, with the host country: "which country is Putin heading to?" is answered by the host."""
+    html = answer_where_html(event, now, lang, reader_zone, host)
+    line = _host_line(event if host is None or event.host is not None else host, lang)
+    if line is None:
+        return html
+    head, _, rest = html.partition("\n")
+    return f"{head}\n{line}\n{rest}"
+
+
+def answer_duration_html(
+    event: Event,
+    now: datetime,
+    lang: Language,
+    reader_zone: ZoneInfo | None = None,
+    host: Event | None = None,
+) -> str:
+    """How long an event lasts, only where the file's dates say: a span's days, never a guess."""
+    if event.when.precision in (Precision.DAY, Precision.SPAN) and event.during is None:
+        days = (event.when.last - event.when.first).days + 1
+        length = lang.ngettext("{n} day", "{n} days", days).format(n=number(days, lang))
+        line = "⏱ " + escape(lang._("Duration: {days}").format(days=length))
+    else:
+        line = "⏱ " + escape(lang._("The file does not say how long it lasts."))
+    lines = [_dated(event, now, lang, reader_zone), line]
+    if host is not None:
+        lines.append(escape(lang._("It is expected during the {host}.").format(host=text(host.title, lang))))
+    if not is_over(event, now):
+        lines.append(f"⏳ {escape(countdown_of(event, now, lang))}")
+    lines.append(_status(event, lang))
+    return _answer(lines, [event.source, event.status_source], lang)
+
+
+def answer_parties_html(
+    event: Event, now: datetime, lang: Language, reader_zone: ZoneInfo | None = None
+) -> str:
+    """Who takes part: the governments the file names, then the event's card (its note names people)."""
+    lines = []
+    if event.governments:
+        governments = names(event.governments, lang)
+        lines.append("🏛 " + escape(lang._("Governments: {governments}").format(governments=governments)))
+    host = _host_line(event, lang)
+    if host is not None:
+        lines.append(host)
+    return "\n".join([*lines, event_card_html(event, now, lang, reader_zone)])
+
+
+def answer_sources_html(sources: Sequence[Source], lang: Language) -> str:
+    """Who said what the file holds, and when."""
+    lines = [bold(lang._("Everything I know comes from:"))]
+    lines += [f"• {escape(source_text(source, lang))}" for source in dict.fromkeys(sources)]
+    return _answer(lines, [], lang)
+
+
+def quote(sentence: str, lang: Language) -> str:
+    """The sentence in quotation marks, unless it opens with one itself (a source quoted by the file)."""
+    if sentence[:1] in '"“«„':
+        return sentence
+    return lang._("“{text}”").format(text=sentence)
+
+
+def answer_passages_html(
+    groups: Sequence[tuple[str, Sequence[str]]],
+    sources: Sequence[Source],
+    lang: Language,
+    head: Sequence[str] = (),
+) -> str:
+    """Sentences of the file quoted as they stand, under the title of what they are about, with sources."""
+    lines = list(head)
+    for title, sentences in groups:
+        lines.append(f"<b>{escape(title)}</b>")
+        lines += [escape(quote(sentence, lang)) for sentence in sentences]
+    return _answer(lines, sources, lang)

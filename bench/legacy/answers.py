@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from bench.legacy import wording as say
 from bot.events import Catalog, Event, Fact, Government, HistoryItem, month_end
 from bot.matching import event_names
 from bot.timeline import DATED, Phase, countdown, next_up, upcoming
-from bot.wording import answers as say
 from bot.wording import cards
 from bot.wording.fit import MESSAGE_LIMIT
 from bot.wording.language import Language
