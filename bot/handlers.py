@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot.languages import SUPPORTED
 from bot.service import Chat, Summit
 from bot.wording import chat as replies
-from bot.wording.language import ENGLISH, Language
+from bot.wording.language import ENGLISH, Language, language
 
 log = logging.getLogger(__name__)
 
@@ -86,25 +86,26 @@ def languages_menu() -> InlineKeyboardMarkup:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, with the buttons a newcomer needs."""
     summit, chat = summit_of(context), chat_of(update)
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     subscribed = await summit.is_subscribed(chat)
     await message_of(update).reply_html(replies.welcome_html(lang), reply_markup=menu(subscribed, lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(replies.help_html(summit_of(context).language_of(chat_of(update))))
+    lang = await summit_of(context).language_of(chat_of(update))
+    await message_of(update).reply_html(replies.help_html(lang))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.subscribe(chat)
-    await message_of(update).reply_text(text, reply_markup=menu(True, summit.language_of(chat)))
+    await message_of(update).reply_text(text, reply_markup=menu(True, await summit.language_of(chat)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.unsubscribe(chat)
-    await message_of(update).reply_text(text, reply_markup=menu(False, summit.language_of(chat)))
+    await message_of(update).reply_text(text, reply_markup=menu(False, await summit.language_of(chat)))
 
 
 async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -144,7 +145,7 @@ async def release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(summit_of(context).status_html(chat_of(update)))
+    await message_of(update).reply_html(await summit_of(context).status_html(chat_of(update)))
 
 
 async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -171,7 +172,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     action = BUTTONS.get(data)
     code = data.removeprefix(LANGUAGE) if data.startswith(LANGUAGE) else None
     known = action is not None or code in SUPPORTED
-    lang = summit_of(context).language_of(chat_of(update))
+    lang = await summit_of(context).language_of(chat_of(update))
     await query.answer(None if known else replies.button_expired(lang))
     if query.message is None:
         return
@@ -201,13 +202,14 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if message.chat.type == ChatType.PRIVATE:
-        await message.reply_text(replies.not_text(summit_of(context).language_of(chat_of(update))))
+        await message.reply_text(replies.not_text(await summit_of(context).language_of(chat_of(update))))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if _addressed_to_bot(message, context):
-        await message.reply_text(replies.unknown_command(summit_of(context).language_of(chat_of(update))))
+        lang = await summit_of(context).language_of(chat_of(update))
+        await message.reply_text(replies.unknown_command(lang))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,13 +225,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     try:
-        summit = context.bot_data.get(SUMMIT)
-        lang = ENGLISH
-        if isinstance(summit, Summit) and update is not None:
-            lang = summit.language_of(chat_of(update))
+        lang = await _apology_language(context.bot_data.get(SUMMIT), update)
         await message.reply_text(replies.sorry(lang))
     except Exception as exc:  # best effort: whatever failed, the error above is logged already
         log.warning("could not apologise in chat %s: %s", message.chat_id, exc)
+
+
+async def _apology_language(summit: object, update: Update | None) -> Language:
+    """The chat's language if the store can say it (the error may be the store's), else its client's."""
+    if not isinstance(summit, Summit) or update is None:
+        return ENGLISH
+    chat = chat_of(update)
+    try:
+        return await summit.language_of(chat)
+    except Exception:  # the store is what failed: the client's language will do
+        return language(chat.language_code)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application flavour will do

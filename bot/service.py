@@ -19,7 +19,7 @@ from bot.clock import Clock
 from bot.events import format_lead, parse_lead
 from bot.languages import supported
 from bot.matching import find_event, find_zone, suggest_zone, zone_choices, zone_index
-from bot.store import Store
+from bot.storage import Store
 from bot.wording import cards
 from bot.wording import chat as replies
 from bot.wording.fit import echoed
@@ -50,6 +50,14 @@ def _readable(stored: tuple[str, ...]) -> list[timedelta] | None:
         return None
 
 
+def _zone(name: str | None) -> ZoneInfo | None:
+    """A zone this machine no longer has (tzdata renames zones rarely) shows event zones, not an error."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Chat:
     """The little the service needs to know about where a message came from."""
@@ -69,64 +77,58 @@ class Summit:
         self.clock = clock
         self.admins = admins
         self.on_release: Callable[[], None] = lambda: None
-        self._zones: dict[int, str] = {}
-        self._languages: dict[int, str] = {}
 
     async def load(self) -> None:
-        """Chats' chosen zones and languages, read once: this process is the only writer, and every reply
-        needs them. The zone names are indexed now too, so a broken names file stops the start, not a reply.
-        """
-        self._zones = await self.store.timezones()
-        self._languages = await self.store.languages()
+        """The zone names and keywords are indexed at start, so a broken data file stops the start, not a
+        reply."""
         zone_index()
         keywords.load()
 
-    def language_of(self, chat: Chat) -> Language:
+    async def _reader(self, chat: Chat) -> tuple[Language, ZoneInfo | None]:
+        """The chat's language and zone, read from the store on every request, not cached: another
+        replica sharing the database may have just changed them (/language, /timezone)."""
+        chosen = await self.store.choices(chat.id)
+        return language(chosen.language or chat.language_code), _zone(chosen.timezone)
+
+    async def language_of(self, chat: Chat) -> Language:
         """The chat's chosen language, else the asker's client's (unknown ones → English)."""
-        return language(self._languages.get(chat.id) or chat.language_code)
+        return (await self._reader(chat))[0]
 
     async def subscribe(self, chat: Chat) -> str:
         added = await self.store.subscribe(
             chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
         )
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         return replies.subscribed(lang) if added else replies.already_subscribed(lang)
 
     async def unsubscribe(self, chat: Chat) -> str:
         removed = await self.store.unsubscribe(chat.id, self.clock.now(), reason="asked")
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         return replies.unsubscribed(lang) if removed else replies.not_subscribed(lang)
 
     async def is_subscribed(self, chat: Chat) -> bool:
         return await self.store.is_subscribed(chat.id)
 
     async def zone_of(self, chat: Chat) -> ZoneInfo | None:
-        """A zone this machine no longer has (tzdata renames zones rarely) shows event zones, not an error."""
-        name = self._zones.get(chat.id)
-        try:
-            return ZoneInfo(name) if name else None
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
+        return (await self._reader(chat))[1]
 
     async def set_language(self, chat: Chat, query: str) -> str:
         """``/language ru`` or ``/language русский``; plain ``/language`` says which is in force."""
         if echoed(query):
             code = keywords.language_named(query)
             if code is None:
-                return replies.language_unknown(query, self.language_of(chat))
+                return replies.language_unknown(query, await self.language_of(chat))
             await self.store.set_language(chat.id, chat.kind, code)
-            self._languages[chat.id] = code
-        return replies.language_now(self.language_of(chat))
+        return replies.language_now(await self.language_of(chat))
 
     async def set_timezone(self, chat: Chat, query: str) -> str:
         """``/timezone Europe/Berlin``, ``berlin`` or ``IST``; ``/timezone off`` goes back to event zones."""
-        lang, now = self.language_of(chat), self.clock.now()
+        (lang, zone), now = await self._reader(chat), self.clock.now()
         query = query.strip()
         if not echoed(query):
-            return replies.timezone_now(await self.zone_of(chat), now, lang)
+            return replies.timezone_now(zone, now, lang)
         if keywords.means(query, "off"):
             await self.store.set_timezone(chat.id, chat.kind, None)
-            self._zones.pop(chat.id, None)
             return replies.timezone_now(None, now, lang)
         zone = find_zone(query)
         if zone is None:
@@ -135,7 +137,6 @@ class Summit:
                 return replies.timezone_ambiguous(query, choices, lang)
             return replies.timezone_unknown(query, suggest_zone(query), lang)
         await self.store.set_timezone(chat.id, chat.kind, zone.key)
-        self._zones[chat.id] = zone.key
         return replies.timezone_now(zone, now, lang)
 
     def planned_leads(self) -> list[timedelta]:
@@ -148,7 +149,7 @@ class Summit:
         Only lead times some event plans are taken, each once, so what is stored is always short and
         every chosen reminder can really arrive.
         """
-        lang, planned = self.language_of(chat), self.planned_leads()
+        lang, planned = await self.language_of(chat), self.planned_leads()
         if not args:
             return await self._reminders_now(chat, planned, lang)
         if keywords.means(" ".join(args), "all"):
@@ -183,40 +184,33 @@ class Summit:
         return replies.reminders_now([lead for lead in chosen if lead in planned], planned, lang)
 
     async def next_html(self, chat: Chat) -> str:
-        now = self.clock.now()
-        next_up = timeline.next_up(self.catalog.current, now)
-        return cards.next_html(next_up, now, self.language_of(chat), await self.zone_of(chat))
+        now, (lang, zone) = self.clock.now(), await self._reader(chat)
+        return cards.next_html(timeline.next_up(self.catalog.current, now), now, lang, zone)
 
     async def answer_html(self, chat: Chat, question: str) -> str:
-        return answers.answer(
-            self.catalog.current, self.clock.now(), question, self.language_of(chat), await self.zone_of(chat)
-        )
+        lang, zone = await self._reader(chat)
+        return answers.answer(self.catalog.current, self.clock.now(), question, lang, zone)
 
-    def status_html(self, chat: Chat) -> str:
+    async def status_html(self, chat: Chat) -> str:
         upcoming = timeline.upcoming(self.catalog.current, self.clock.now())
-        return cards.status_html(upcoming, self.language_of(chat))
+        return cards.status_html(upcoming, await self.language_of(chat))
 
     async def event_html(self, chat: Chat, query: str) -> str:
-        catalog, now, lang = self.catalog.current, self.clock.now(), self.language_of(chat)
+        catalog, now, (lang, zone) = self.catalog.current, self.clock.now(), await self._reader(chat)
         event = catalog.get(query.strip().lower()) or find_event(catalog, query)
         if event is None:
             suggestions = timeline.upcoming(catalog, now)[:3]
             return escape(cards.event_not_found(query, suggestions, lang))
-        return cards.event_detail_html(event, now, lang, await self.zone_of(chat))
+        return cards.event_detail_html(event, now, lang, zone)
 
     async def events_html(self, chat: Chat) -> str:
-        now, catalog = self.clock.now(), self.catalog.current
-        return cards.events_html(
-            timeline.upcoming(catalog, now),
-            timeline.recent(catalog, now),
-            now,
-            self.language_of(chat),
-            await self.zone_of(chat),
-        )
+        now, catalog, (lang, zone) = self.clock.now(), self.catalog.current, await self._reader(chat)
+        upcoming, recent = timeline.upcoming(catalog, now), timeline.recent(catalog, now)
+        return cards.events_html(upcoming, recent, now, lang, zone)
 
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if chat.user_id not in self.admins:
             return escape(replies.admins_only(lang))
         catalog = self.catalog.current
@@ -230,7 +224,7 @@ class Summit:
 
     async def release(self, chat: Chat) -> str:
         """Operators only: send the notes of an edit held for touching too many events (README)."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if chat.user_id not in self.admins:
             return replies.admins_only(lang)
         held = await self.store.release_held(self.clock.now(), chat.user_id)
