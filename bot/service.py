@@ -85,8 +85,8 @@ class Summit:
         keywords.load()
 
     async def _reader(self, chat: Chat) -> tuple[Language, ZoneInfo | None]:
-        """The chat's language and zone, read from the store on every request, not cached: another
-        replica sharing the database may have just changed them (/language, /timezone)."""
+        """The chat's language and zone, asked of the store on every request, never kept here: another
+        replica sharing a PostgreSQL database may have just changed them (/language, /timezone)."""
         chosen = await self.store.choices(chat.id)
         return language(chosen.language or chat.language_code), _zone(chosen.timezone)
 

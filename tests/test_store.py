@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.storage import DeliveryState, NewDelivery, Outcome, Store
+from bot.storage import Choices, DeliveryState, NewDelivery, Outcome, Store
 
 NOW = datetime(2025, 10, 1, 3, 30, tzinfo=UTC)
 
@@ -76,14 +76,37 @@ async def test_a_chat_subscribing_on_two_replicas_at_once_is_welcomed_once(
     assert sorted(ended) == [False, True]
 
 
-async def test_choices_made_on_one_replica_are_read_on_the_other(store: Store, replica: Store) -> None:
-    await asyncio.gather(
-        store.set_timezone(8, "private", "Europe/Berlin"), replica.set_language(8, "private", "hi")
-    )
-    chosen = await replica.choices(8)
-    assert (chosen.timezone, chosen.language) == ("Europe/Berlin", "hi")
-    await replica.set_reminders(8, "private", ("1d",))
-    assert await store.reminders_of(8) == ("1d",)
+async def test_choices_made_on_one_postgresql_replica_are_read_on_the_other(postgres_url: str) -> None:
+    """Only PostgreSQL: a SQLite file has one process, which keeps every chat's choices in memory."""
+    store, replica = await Store.open(postgres_url), await Store.open(postgres_url)
+    try:
+        assert await replica.choices(8) == Choices()
+        await asyncio.gather(
+            store.set_timezone(8, "private", "Europe/Berlin"), replica.set_language(8, "private", "hi")
+        )
+        assert await replica.choices(8) == await store.choices(8) == Choices("Europe/Berlin", "hi")
+        await replica.set_reminders(8, "private", ("1d",))
+        assert await store.reminders_of(8) == ("1d",)
+    finally:
+        await store.close()
+        await replica.close()
+
+
+async def test_a_chat_keeps_its_choices_across_a_restart(database_url: str, store: Store) -> None:
+    await store.set_language(8, "private", "hi")
+    await store.set_timezone(8, "private", "Europe/Berlin")
+    await store.set_timezone(9, "private", "Asia/Kolkata")
+    await store.set_timezone(9, "private", None)
+    assert await store.choices(8) == Choices("Europe/Berlin", "hi")
+    restarted = await Store.open(database_url)
+    try:
+        assert [await restarted.choices(chat) for chat in (8, 9, 10)] == [
+            Choices("Europe/Berlin", "hi"),
+            Choices(),
+            Choices(),
+        ]
+    finally:
+        await restarted.close()
 
 
 async def test_two_writers_of_the_same_outbox_count_only_the_rows_each_inserted(
@@ -134,6 +157,7 @@ async def test_a_group_that_became_a_supergroup_keeps_its_choices_and_owed_messa
     await store.enqueue([NewDelivery("alert", -100, "hi", NOW)], NOW)
     await store.migrate_chat(-100, -100999, NOW)
     await store.migrate_chat(-100, -100999, NOW)  # Telegram may say it twice
+    assert await store.choices(-100999) == Choices("Asia/Kolkata", "ru")
     (moved,) = [s async for page in store.subscribers() for s in page]
     assert (moved.chat_id, moved.timezone, moved.reminders, moved.language) == (
         -100999,

@@ -17,18 +17,26 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, Update, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from bot.storage import schema
-from bot.storage.models import ChatRow, DeliveryRow, DeliveryState, EventNoteRow, EventStateRow, HeldEditRow
+from bot.storage.models import (
+    Base,
+    ChatRow,
+    DeliveryRow,
+    DeliveryState,
+    EventNoteRow,
+    EventStateRow,
+    HeldEditRow,
+)
 
 ENQUEUE_CHUNK = 5000
 """Outbox rows per INSERT: one chunk of parameters in memory at a time."""
@@ -132,6 +140,9 @@ class Delivery:
     attempts: int
 
 
+_CHOICES = frozenset(field.name for field in fields(Choices))
+
+
 def _prepare_sqlite_path(url: str) -> None:
     """The default database lives under ./data/, which a fresh checkout does not have yet."""
     parsed = make_url(url)
@@ -193,6 +204,13 @@ async def _subscriber_pages(read: Read, since: datetime | None, page: int) -> As
         after = rows[-1][0]
 
 
+def _update(table: type[Base]) -> Update:
+    """An UPDATE run as plain SQL. Left to the ORM, an UPDATE whose WHERE it cannot evaluate in Python
+    fetches the key of every row it matched (RETURNING) to keep loaded objects in step: a million ids
+    for one broadcast's rows, and nothing here keeps such objects loaded."""
+    return update(table).execution_options(synchronize_session=False)
+
+
 def _params(d: NewDelivery, now: datetime) -> dict[str, Any]:
     return {
         "key": d.key,
@@ -222,7 +240,7 @@ async def _write(session: AsyncSession, deliveries: Iterable[NewDelivery], now: 
 async def _skip(session: AsyncSession, condition: Any, reason: str) -> int:
     """Mark rows skipped, but only while still pending: a sent or failed row keeps its outcome."""
     result = await session.execute(
-        update(DeliveryRow)
+        _update(DeliveryRow)
         .where(condition, DeliveryRow.state == DeliveryState.PENDING)
         .values(state=DeliveryState.SKIPPED, last_error=reason)
     )
@@ -240,6 +258,10 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
         self._session = async_sessionmaker(engine, expire_on_commit=False)
+        self._kept: dict[int, Choices] | None = None
+        """On SQLite, every chat's choices (those that chose anything), read at open and kept up to date
+        by this store's own writes: one process writes a SQLite file, this one. PostgreSQL may be shared
+        by replicas, so there every reply reads them anew (a query per update, ``choices``)."""
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -249,10 +271,13 @@ class Store:
         try:
             async with engine.begin() as conn:
                 await conn.run_sync(schema.upgrade)
+            store = cls(engine)
+            if engine.dialect.name == "sqlite":
+                store._kept = await store._all_choices()
         except BaseException:
             await engine.dispose()
             raise
-        return cls(engine)
+        return store
 
     async def close(self) -> None:
         await self._engine.dispose()
@@ -279,7 +304,7 @@ class Store:
         async with self._session.begin() as session:
             await self._ensure_chat(session, chat_id, kind)
             result = await session.execute(
-                update(ChatRow)
+                _update(ChatRow)
                 .where(ChatRow.chat_id == chat_id, ChatRow.subscribed.is_(False))
                 .values(values)
             )
@@ -288,7 +313,7 @@ class Store:
     async def unsubscribe(self, chat_id: int, now: datetime, reason: str | None = None) -> bool:
         async with self._session.begin() as session:
             result = await session.execute(
-                update(ChatRow)
+                _update(ChatRow)
                 .where(ChatRow.chat_id == chat_id, ChatRow.subscribed.is_(True))
                 .values(subscribed=False, unsubscribed_at=now, ended_reason=reason)
             )
@@ -333,6 +358,9 @@ class Store:
                 .values(chat_id=chat_id, kind=kind, subscribed=False, **values)
                 .on_conflict_do_update(index_elements=[ChatRow.chat_id], set_=values)
             )
+        if self._kept is not None:
+            chosen = {name: value for name, value in values.items() if name in _CHOICES}
+            self._kept[chat_id] = replace(self._kept.get(chat_id, Choices()), **chosen)
 
     async def set_timezone(self, chat_id: int, kind: str, zone: str | None) -> None:
         await self._choose(chat_id, kind, timezone=zone)
@@ -346,13 +374,24 @@ class Store:
 
     async def choices(self, chat_id: int) -> Choices:
         """The zone and language this chat chose (``Choices()`` for a chat never seen)."""
+        if self._kept is not None:
+            return self._kept.get(chat_id, Choices())
         async with self._session() as session:
             row = (
                 await session.execute(
                     select(ChatRow.timezone, ChatRow.language).where(ChatRow.chat_id == chat_id)
                 )
             ).first()
-            return Choices(row[0], row[1]) if row is not None else Choices()
+        return Choices(row[0], row[1]) if row is not None else Choices()
+
+    async def _all_choices(self) -> dict[int, Choices]:
+        async with self._session() as session:
+            rows = await session.execute(
+                select(ChatRow.chat_id, ChatRow.timezone, ChatRow.language).where(
+                    ChatRow.timezone.is_not(None) | ChatRow.language.is_not(None)
+                )
+            )
+            return {chat_id: Choices(zone, lang) for chat_id, zone, lang in rows}
 
     async def reminders_of(self, chat_id: int) -> tuple[str, ...] | None:
         async with self._session() as session:
@@ -366,7 +405,7 @@ class Store:
             old = await session.get(ChatRow, old_id, with_for_update=True)
             if old is None:
                 return
-            await session.execute(
+            made = await session.execute(
                 _upsert(session, ChatRow)
                 .values(
                     chat_id=new_id,
@@ -382,17 +421,19 @@ class Store:
             )
             if old.subscribed:  # a second migration answer for the same group must not undo the first
                 await session.execute(
-                    update(ChatRow)
+                    _update(ChatRow)
                     .where(ChatRow.chat_id == new_id)
                     .values(subscribed=True, subscribed_at=old.subscribed_at)
                 )
                 old.subscribed, old.unsubscribed_at = False, now
                 old.ended_reason, old.moved_to = f"migrated to {new_id}", new_id
             await session.execute(
-                update(DeliveryRow)
+                _update(DeliveryRow)
                 .where(DeliveryRow.chat_id == old_id, DeliveryRow.state == DeliveryState.PENDING)
                 .values(chat_id=new_id)
             )
+        if self._kept is not None and cast(CursorResult[Any], made).rowcount == 1 and old_id in self._kept:
+            self._kept[new_id] = self._kept[old_id]
 
     # ------------------------------------------------------------ the outbox
 
@@ -433,7 +474,7 @@ class Store:
         async with self._session.begin() as session:
             for chunk in _chunks(sent, IN_CHUNK):
                 await session.execute(
-                    update(DeliveryRow)
+                    _update(DeliveryRow)
                     .where(DeliveryRow.id.in_(chunk))
                     .values(state=DeliveryState.SENT, sent_at=now, attempts=DeliveryRow.attempts + 1)
                 )
@@ -445,7 +486,7 @@ class Store:
                     "attempts": DeliveryRow.attempts + 1,
                     "last_error": (outcome.error or "")[:500],
                 }
-                query = update(DeliveryRow).where(DeliveryRow.id == outcome.id)
+                query = _update(DeliveryRow).where(DeliveryRow.id == outcome.id)
                 if outcome.retry_at is not None:
                     values["due_at"] = outcome.retry_at
                     # a retry must not revive a row skipped meanwhile (a newer note made it untrue)
@@ -545,7 +586,7 @@ class Store:
         async with self._session.begin() as session:
             await _skip_keys(session, stale, "the event left the events file")
             await session.execute(
-                update(EventStateRow)
+                _update(EventStateRow)
                 .where(EventStateRow.event_id == event_id, EventStateRow.removed_at.is_(None))
                 .values(removed_at=now)
             )
@@ -556,7 +597,7 @@ class Store:
         """Record an edit as held; one held at a time, so any other one still open is dropped."""
         async with self._session.begin() as session:
             await session.execute(
-                update(HeldEditRow).where(HeldEditRow.digest != digest, *_open_hold()).values(dropped_at=now)
+                _update(HeldEditRow).where(HeldEditRow.digest != digest, *_open_hold()).values(dropped_at=now)
             )
             await session.execute(
                 _upsert(session, HeldEditRow)
@@ -594,7 +635,7 @@ class Store:
             if row is None:
                 return None
             result = await session.execute(
-                update(HeldEditRow).where(HeldEditRow.digest == row.digest, *_open_hold()).values(**values)
+                _update(HeldEditRow).where(HeldEditRow.digest == row.digest, *_open_hold()).values(**values)
             )
             return HeldEdit(row.events, row.chats) if cast(CursorResult[Any], result).rowcount else None
 
@@ -658,7 +699,7 @@ class NoteWriter:
             _language().is_not_distinct_from(reader.language),
         )
         await self._session.execute(
-            update(DeliveryRow)
+            _update(DeliveryRow)
             .where(
                 DeliveryRow.key == reader.key,
                 DeliveryRow.state == DeliveryState.PENDING,

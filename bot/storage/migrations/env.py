@@ -1,8 +1,8 @@
 """Alembic's environment, driven from code: ``bot.storage.schema`` hands over the open connection.
 
 There is no alembic.ini: summitbot migrates its own database at start (``Store.open``), inside the
-transaction that holds the migration lock, and ``python -m bot.storage.schema revision`` writes a new
-revision the same way.
+transaction that holds the migration lock, and ``python -m bot.storage.revision`` writes a new revision
+the same way.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
-revision = ${repr(up_revision)}
-down_revision: str | None = ${repr(down_revision)}
-branch_labels: str | None = ${repr(branch_labels)}
-depends_on: str | None = ${repr(depends_on)}
+revision = "${up_revision}"
+down_revision: str | None = ${'"%s"' % down_revision if down_revision else None}
+branch_labels: str | None = None
+depends_on: str | None = None
 
 
 def upgrade() -> None:
