@@ -1,9 +1,14 @@
-"""One bot process holding many subscribers: its peak RSS, run in a fresh interpreter by ``bench.run``.
+"""One bot process writing one alert and one status note for many subscribers: its peak RSS, run in a
+fresh interpreter by ``bench.run``.
 
-``python -m bench.memory <db url> <events file>`` prints one JSON line. The database already holds the
-subscribers (bulk-inserted by the parent); what is measured here is what the bot itself does with them:
-``store.subscribers()`` and one fan-out of one alert to all of them (``owed_deliveries`` +
-``store.enqueue``), as ``Notifier.tick`` does it.
+``python -m bench.memory <db url> <events file> <edited events file>`` prints one JSON line. The
+database already holds the subscribers (bulk-inserted by the parent); what is measured is what the bot
+itself does with them, as ``Notifier.tick`` does it, with a sender that is never drained:
+
+1. the fan-out of the file's one alert (``Notifier._fan_out``: the subscribers read a page at a time,
+   twice, and the outbox rows written page by page);
+2. the status note the edited file calls for (``Notifier._announce_changes``: the subscribers and their
+   earlier notes read a page at a time inside one transaction, and the waiting alert reworded).
 """
 
 from __future__ import annotations
@@ -11,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import json
 import resource
+import shutil
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
+from typing import Any, cast
 
 
 def maxrss_mb() -> float:
@@ -40,50 +46,53 @@ def rss_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-async def measure(url: str, events: Path) -> dict[str, float]:
+async def measure(url: str, events: Path, edited: Path) -> dict[str, float]:
     started_mb = maxrss_mb()
     import bot.bootstrap  # noqa: F401  # everything a running bot process imports
-    from bot import alerts
     from bot.catalog import LiveCatalog
     from bot.clock import SystemClock
-    from bot.notifier import owed_deliveries
-    from bot.store import Store
+    from bot.delivery import Limits, Sender
+    from bot.notifier import Notifier
+    from bot.storage import Store
 
     imported = maxrss_mb()
     catalog = LiveCatalog.load(events)
     store = await Store.open(url)
-    baseline = maxrss_mb()
     clock = SystemClock()
+    sender = Sender(store, cast(Any, None), clock, Limits(per_second=30))  # never drained: no Bot needed
+    notifier = Notifier(catalog, store, sender, clock)
+    await notifier._announce_changes(catalog.current, clock.now())  # the first run: the file as told
+    baseline = maxrss_mb()
     started = time.perf_counter()
-    subscribers = await store.subscribers()
-    after_subscribers = maxrss_mb()
-    now = clock.now()
-    spacing = timedelta(seconds=1 / 30)
-    due = [a for a in alerts.plan(catalog.current) if now < a.expires]
-    rows = owed_deliveries(due, subscribers, now, spacing)
-    after_rows = maxrss_mb()
-    written = await store.enqueue(rows, now)
-    elapsed = time.perf_counter() - started
+    await notifier._fan_out(clock.now())  # what tick() does before it drains
+    fanned_out = time.perf_counter()
+    after_fan_out = maxrss_mb()
+    await asyncio.to_thread(shutil.copyfile, edited, events)
+    await asyncio.to_thread(catalog.reload, force=True)
+    await notifier._announce_changes(catalog.current, clock.now())
+    elapsed = time.perf_counter() - fanned_out
     peak = maxrss_mb()
+    written = sum((await store.counts()).values())
+    subscribers = await store.count_subscribers()
     await store.close()
     return {
-        "subscribers": len(subscribers),
+        "subscribers": subscribers,
         "written": written,
         "interpreter_mb": started_mb,
         "imports_mb": imported,
         "baseline_mb": baseline,
-        "after_subscribers_mb": after_subscribers,
-        "after_rows_mb": after_rows,
+        "after_fan_out_mb": after_fan_out,
         "peak_mb": peak,
         "ru_maxrss_mb": getrusage_mb(),
         "rss_end_mb": rss_mb(),
-        "seconds": elapsed,
+        "fan_out_seconds": fanned_out - started,
+        "note_seconds": elapsed,
     }
 
 
 def main() -> None:
-    url, events = sys.argv[1], Path(sys.argv[2])
-    print(json.dumps(asyncio.run(measure(url, events))), flush=True)
+    url, events, edited = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    print(json.dumps(asyncio.run(measure(url, events, edited))), flush=True)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from bot.wording import chat as replies
 from bot.wording.language import Language, language
 
 if TYPE_CHECKING:
-    from bot.store import Store
+    from bot.storage import Store
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def build_application(
 
 async def on_startup(app: App) -> None:
     """Open the store, register the command menu, and arm the alarm clock and the file watch."""
-    from bot.store import Store
+    from bot.storage import Store
 
     boot = boot_of(app)
     store = await Store.open(boot.settings.db)
@@ -309,7 +309,7 @@ async def _introduce(app: App) -> None:
 
 async def _check_database(url: str) -> None:
     from bot.cli import UsageError
-    from bot.store import Store
+    from bot.storage import Store
 
     try:
         store = await Store.open(url)

@@ -31,7 +31,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.clock import Clock
-from bot.store import Delivery, DeliveryState, Outcome, Store
+from bot.storage import Delivery, DeliveryState, Outcome, Store
 
 log = logging.getLogger(__name__)
 

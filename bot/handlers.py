@@ -36,7 +36,7 @@ from telegram.helpers import create_deep_linked_url
 from bot.languages import SUPPORTED
 from bot.service import AlertPreview, Chat, SharedEvent, Summit
 from bot.wording import chat as replies
-from bot.wording.language import ENGLISH, Language
+from bot.wording.language import ENGLISH, Language, language
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool
         member = await context.bot.get_chat_member(chat.id, cast(int, chat.user_id))
         return str(member.status)
 
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     try:
         if await summit.may_configure(chat, status):
             return True
@@ -136,7 +136,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome, with the buttons a newcomer needs; ``/start follow-<event>`` (a shared card's link)
     subscribes the chat and shows that event. Any other parameter gets the welcome and a short note."""
     summit, chat = summit_of(context), chat_of(update)
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     args = context.args or []
     event = summit.linked_event(args[0]) if len(args) == 1 else None
     if event is not None:
@@ -152,7 +152,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    lang = summit_of(context).language_of(chat_of(update))
+    lang = await summit_of(context).language_of(chat_of(update))
     await message_of(update).reply_html(replies.help_html(lang, context.bot.username))
 
 
@@ -164,7 +164,7 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.subscribe(chat)
-    await message_of(update).reply_text(text, reply_markup=menu(True, summit.language_of(chat)))
+    await message_of(update).reply_text(text, reply_markup=menu(True, await summit.language_of(chat)))
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,7 +175,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def _unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     summit, chat = summit_of(context), chat_of(update)
     text = await summit.unsubscribe(chat)
-    await message_of(update).reply_text(text, reply_markup=menu(False, summit.language_of(chat)))
+    await message_of(update).reply_text(text, reply_markup=menu(False, await summit.language_of(chat)))
 
 
 async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -228,7 +228,7 @@ async def announce(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     head, preview = await summit.announcement_preview(chat, html)
     await message.reply_text(head)
     if preview:
-        lang = summit.language_of(chat)
+        lang = await summit.language_of(chat)
         buttons = [
             InlineKeyboardButton(replies.button_confirm(lang), callback_data=CONFIRM),
             InlineKeyboardButton(replies.button_cancel(lang), callback_data=CANCEL),
@@ -252,7 +252,7 @@ async def announce_button(update: Update, context: ContextTypes.DEFAULT_TYPE, co
     if query is None:
         return
     summit, chat = summit_of(context), chat_of(update)
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     preview = query.message
     if not summit.is_operator(chat):
         await query.answer(replies.admins_only(lang), show_alert=True)
@@ -274,7 +274,7 @@ async def testalert(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/testalert, for the operators: the next planned reminder, now, to the operator's private chat
     only (asked in a group, it is sent there privately, not to the group)."""
     summit, chat, message = summit_of(context), chat_of(update), message_of(update)
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     if not summit.is_operator(chat) or chat.user_id is None:
         await message.reply_text(replies.admins_only(lang))
         return
@@ -301,7 +301,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if query is None:
         return
     user = query.from_user
-    shared = summit_of(context).shared_events(user.id, user.language_code, query.query)
+    shared = await summit_of(context).shared_events(user.id, user.language_code, query.query)
     results = [
         InlineQueryResultArticle(
             id=event.event_id,
@@ -326,7 +326,7 @@ def _follow_markup(event: SharedEvent, bot_username: str) -> InlineKeyboardMarku
 
 
 async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(summit_of(context).status_html(chat_of(update)))
+    await message_of(update).reply_html(await summit_of(context).status_html(chat_of(update)))
 
 
 async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -363,7 +363,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     known = setting or data in VIEWS
     if setting and query.message is not None and not await may_change(update, context):
         return
-    lang = summit_of(context).language_of(chat_of(update))
+    lang = await summit_of(context).language_of(chat_of(update))
     await query.answer(None if known else replies.button_expired(lang))
     if query.message is None:
         return
@@ -395,13 +395,14 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if message.chat.type == ChatType.PRIVATE:
-        await message.reply_text(replies.not_text(summit_of(context).language_of(chat_of(update))))
+        await message.reply_text(replies.not_text(await summit_of(context).language_of(chat_of(update))))
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = message_of(update)
     if _addressed_to_bot(message, context):
-        await message.reply_text(replies.unknown_command(summit_of(context).language_of(chat_of(update))))
+        lang = await summit_of(context).language_of(chat_of(update))
+        await message.reply_text(replies.unknown_command(lang))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -417,13 +418,21 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     try:
-        summit = context.bot_data.get(SUMMIT)
-        lang = ENGLISH
-        if isinstance(summit, Summit) and update is not None:
-            lang = summit.language_of(chat_of(update))
+        lang = await _apology_language(context.bot_data.get(SUMMIT), update)
         await message.reply_text(replies.sorry(lang))
     except Exception as exc:  # best effort: whatever failed, the error above is logged already
         log.warning("could not apologise in chat %s: %s", message.chat_id, exc)
+
+
+async def _apology_language(summit: object, update: Update | None) -> Language:
+    """The chat's language if the store can say it (the error may be the store's), else its client's."""
+    if not isinstance(summit, Summit) or update is None:
+        return ENGLISH
+    chat = chat_of(update)
+    try:
+        return await summit.language_of(chat)
+    except Exception:  # the store is what failed: the client's language will do
+        return language(chat.language_code)
 
 
 def register(app: Application) -> None:  # type: ignore[type-arg]  # any Application flavour will do

@@ -27,6 +27,7 @@ class RedactToken(logging.Filter):
 def setup_logging(secret: str | None, level: int = logging.INFO) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # bot.storage.schema says what it migrated
     if secret:
         protect(secret)
 

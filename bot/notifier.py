@@ -23,7 +23,7 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 from bot import alerts, changes
 from bot.alerts import AlertKind, PlannedAlert
 from bot.catalog import LiveCatalog
-from bot.changes import DATED, ChangeItem, ChatNotes, EventChange, Snapshot, Told, note_key
+from bot.changes import DATED, ChangeItem, ChatNotes, EventChange, Snapshot, Told, note_key, note_number
 from bot.clock import Clock
 from bot.delivery import DrainReport, Sender
 from bot.events import Catalog, Event, Government, format_lead, parse_lead
-from bot.store import DeliveryState, NewDelivery, NoteRow, Store, Subscriber, ToldState
+from bot.storage import DeliveryState, NewDelivery, NoteRow, NoteWriter, Store, Subscriber, ToldState
 from bot.wording import notices
 from bot.wording.language import Language, language
 
@@ -79,6 +79,64 @@ def alert_event(key: str) -> str | None:
     return parts[0] if len(parts) == 4 and parts[1] in _ALERT_KINDS else None
 
 
+class FanOut:
+    """The rows that due alerts owe, a page of subscribers at a time: pure once the pages are read.
+
+    An alert's rows fall due ``spacing`` apart and the last one at the alert's moment, so a broadcast
+    paced at the send rate reaches its last reader on time instead of minutes late. That needs each
+    alert's number of rows before the first is written, so the subscribers are read twice: ``prepare``
+    counts (and words, so a text that cannot be worded fails before anything is written), ``rows``
+    makes the rows. Memory holds one page, the counts and one text per alert, zone and language.
+    """
+
+    def __init__(
+        self, due: Iterable[PlannedAlert], now: datetime, spacing: timedelta, render: AlertText
+    ) -> None:
+        self._by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
+        for alert in due:
+            self._by_event[alert.event.id].append(alert)
+        self._now, self._spacing, self._render = now, spacing, render
+        self._total: Counter[str] = Counter()
+        self._given: Counter[str] = Counter()
+        self._texts: dict[tuple[str, str | None, str | None], str] = {}
+
+    def _owed(self, sub: Subscriber) -> Iterator[tuple[list[PlannedAlert], PlannedAlert]]:
+        """Per event: the older alerts this chat missed, and the latest one, which it gets."""
+        for group in self._by_event.values():
+            eligible = sorted(
+                (a for a in group if sub.subscribed_at <= a.moment and wanted(a, sub.reminders)),
+                key=lambda a: a.moment,
+            )
+            if eligible:
+                *older, latest = eligible
+                yield older, latest
+
+    def _text(self, alert: PlannedAlert, sub: Subscriber) -> str:
+        key = (alert.key, sub.timezone, sub.language)
+        if key not in self._texts:
+            lang, zone = language(sub.language), reader_zone(sub.timezone)
+            self._texts[key] = self._render(alert, self._now, lang, zone)
+        return self._texts[key]
+
+    def prepare(self, page: Iterable[Subscriber]) -> None:
+        for sub in page:
+            for _, latest in self._owed(sub):
+                self._total[latest.key] += 1
+                self._text(latest, sub)
+
+    def rows(self, page: Iterable[Subscriber]) -> list[NewDelivery]:
+        rows: list[NewDelivery] = []
+        for sub in page:
+            for older, latest in self._owed(sub):
+                rows += [NewDelivery(a.key, sub.chat_id, "", a.moment, DeliveryState.SKIPPED) for a in older]
+                self._given[latest.key] += 1
+                later = max(self._total[latest.key] - self._given[latest.key], 0)  # a chat new since prepare
+                shift = self._spacing * later + (FINISH_EARLY if self._spacing else ZERO)
+                text = self._text(latest, sub)
+                rows.append(NewDelivery(latest.key, sub.chat_id, text, latest.moment - shift))
+        return rows
+
+
 def owed_deliveries(
     due: Iterable[PlannedAlert],
     subscribers: Iterable[Subscriber],
@@ -86,20 +144,11 @@ def owed_deliveries(
     spacing: timedelta = ZERO,
     render: AlertText = notices.alert_html,
 ) -> list[NewDelivery]:
-    """The pure rule above: (due alerts, subscribers, now) → rows to write.
-
-    An alert's rows fall due ``spacing`` apart and the last one at the alert's moment, so a broadcast
-    paced at the send rate reaches its last reader on time instead of minutes late.
-    """
-    rows = list(_owed(due, subscribers, now, render))
-    counts = Counter(row.key for row in rows if row.state is DeliveryState.PENDING)
-    seen: Counter[str] = Counter()
-    for i, row in enumerate(rows):
-        if row.state is DeliveryState.PENDING:
-            seen[row.key] += 1
-            shift = spacing * (counts[row.key] - seen[row.key]) + (FINISH_EARLY if spacing else ZERO)
-            rows[i] = replace(row, due_at=row.due_at - shift)
-    return rows
+    """The pure rule above: (due alerts, subscribers, now) → rows to write, as one page."""
+    page = list(subscribers)
+    fan_out = FanOut(due, now, spacing, render)
+    fan_out.prepare(page)
+    return fan_out.rows(page)
 
 
 def wanted(alert: PlannedAlert, chosen: tuple[str, ...] | None) -> bool:
@@ -115,30 +164,6 @@ def wanted(alert: PlannedAlert, chosen: tuple[str, ...] | None) -> bool:
     if alert.kind is AlertKind.TODAY:
         return any(parse_lead(lead) < timedelta(days=1) for lead in chosen)
     return True
-
-
-def _owed(
-    due: Iterable[PlannedAlert], subscribers: Iterable[Subscriber], now: datetime, render: AlertText
-) -> Iterator[NewDelivery]:
-    by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
-    for alert in due:
-        by_event[alert.event.id].append(alert)
-    texts: dict[tuple[str, str | None, str | None], str] = {}
-    for sub in subscribers:
-        for group in by_event.values():
-            eligible = sorted(
-                (a for a in group if sub.subscribed_at <= a.moment and wanted(a, sub.reminders)),
-                key=lambda a: a.moment,
-            )
-            if not eligible:
-                continue
-            *older, latest = eligible
-            for alert in older:
-                yield NewDelivery(alert.key, sub.chat_id, "", alert.moment, DeliveryState.SKIPPED)
-            cache_key = (latest.key, sub.timezone, sub.language)
-            if cache_key not in texts:
-                texts[cache_key] = render(latest, now, language(sub.language), reader_zone(sub.timezone))
-            yield NewDelivery(latest.key, sub.chat_id, texts[cache_key], latest.moment)
 
 
 class Failures:
@@ -175,13 +200,16 @@ def _told(state: ToldState) -> Told:
     return Told(state.seq, history, state.removed)
 
 
-def _chat_notes(rows: Iterable[NoteRow]) -> dict[int, ChatNotes]:
+def _chat_notes(event_id: str, rows: Iterable[NoteRow]) -> dict[int, ChatNotes]:
     written: dict[int, set[int]] = defaultdict(set)
     sent: dict[int, set[int]] = defaultdict(set)
     for row in rows:
-        written[row.chat_id].add(row.seq)
+        seq = note_number(row.key, event_id)
+        if seq is None:
+            continue
+        written[row.chat_id].add(seq)
         if row.state is DeliveryState.SENT:
-            sent[row.chat_id].add(row.seq)
+            sent[row.chat_id].add(seq)
     return {chat: ChatNotes(frozenset(seqs), frozenset(sent[chat])) for chat, seqs in written.items()}
 
 
@@ -252,18 +280,22 @@ class Notifier:
         proposal = changes.propose(catalog, told, now)
         if await self._held_back(proposal, told, now):
             return False
-        subscribers = await self._store.subscribers() if proposal else []
         planned, _ = self._plan()
         done, notes = True, 0
         for change in proposal:
             what = f"the status note of {change.event_id}"
             try:
-                notes += await self._announce(change, subscribers, planned, now)
+                written = await self._announce(change, planned, now)
             except Exception as exc:  # one event's note must not stop the others'
                 self._failures.failed(what, exc)
                 done = False
+                continue
+            self._failures.succeeded(what)
+            if written is None:
+                log.info("%s was announced by another process meanwhile; looking again", change.event_id)
+                done = False
             else:
-                self._failures.succeeded(what)
+                notes += written
         if proposal:
             log.info("%d event(s) changed; %d note(s) written to the outbox", len(proposal), notes)
         await self._drop_stale_alerts()
@@ -320,63 +352,67 @@ class Notifier:
         self._held_logged = (digest, now)
 
     async def _announce(
-        self,
-        change: EventChange,
-        subscribers: Sequence[Subscriber],
-        planned: Sequence[PlannedAlert],
-        now: datetime,
-    ) -> int:
-        """One event's next note, in one transaction with skipping what it supersedes; notes written."""
-        rows = await self._store.note_rows(change.event_id)
-        stale = [r.id for r in rows if r.state is DeliveryState.PENDING and r.seq <= change.told.number]
+        self, change: EventChange, planned: Sequence[PlannedAlert], now: datetime
+    ) -> int | None:
+        """One event's next note, in one transaction with skipping what it supersedes; how many chats are
+        owed it, or None when another process announced this event since its told state was read.
+
+        The subscribers are read a page at a time inside that transaction, with each page's own notes.
+        """
+        told = change.told
+        earlier = [note_key(change.event_id, n) for n in range(1, told.number + 1)]
         event = change.event
         if event is None:
-            await self._store.mark_removed(change.event_id, stale, now)
+            await self._store.mark_removed(change.event_id, earlier, now)
             return 0
-        told = changes.announce(event, change.told, _chat_notes(rows), (s.chat_id for s in subscribers), now)
-        key = note_key(event.id, told.number)
+        snapshot = Snapshot.of(event).to_json()
+        number = changes.announce(event, told, {}, (), now).number  # without any chat owed a note
+        key = note_key(event.id, told.number + 1)  # the only number a chat can be owed
         # a reminder whose moment passed before the note gave the new date would only repeat it, late
         passed = [a for a in planned if a.event.id == event.id and a.moment <= now < a.expires]
         texts: dict[tuple[tuple[ChangeItem, ...], str | None, str | None], str] = {}
-        deliveries: list[NewDelivery] = []
         governments = tuple(self._catalog.current.governments.values())
-        for sub in subscribers:
-            items = told.owed.get(sub.chat_id)
-            if not items:
-                continue
-            cache_key = (items, sub.timezone, sub.language)
-            if cache_key not in texts:
-                texts[cache_key] = self.render.note(
-                    event, items, governments, language(sub.language), reader_zone(sub.timezone)
-                )
-            deliveries.append(NewDelivery(key, sub.chat_id, texts[cache_key], now))
-            if any(item.kind in DATED for item in items):
-                deliveries += [
-                    NewDelivery(a.key, sub.chat_id, "", a.moment, DeliveryState.SKIPPED) for a in passed
-                ]
-        superseded = stale if told.number != change.told.number else []
-        retext = await self._reword_waiting_alerts(event, subscribers, planned, now)
-        await self._store.announce(
-            event.id, told.number, told.snapshot.to_json(), deliveries, superseded, now, retext
-        )
-        return len(told.owed)
+        owed = 0
+        async with self._store.announcing(event.id, snapshot, now) as writer:
+            if writer.seq != told.number:
+                return None
+            async for page in writer.subscribers():
+                ids = [sub.chat_id for sub in page]
+                notes = _chat_notes(event.id, await writer.notes(ids, earlier))
+                told_page = changes.announce(event, told, notes, ids, now)
+                number = max(number, told_page.number)
+                deliveries: list[NewDelivery] = []
+                for sub in page:
+                    items = told_page.owed.get(sub.chat_id)
+                    if not items:
+                        continue
+                    cache_key = (items, sub.timezone, sub.language)
+                    if cache_key not in texts:
+                        texts[cache_key] = self.render.note(
+                            event, items, governments, language(sub.language), reader_zone(sub.timezone)
+                        )
+                    deliveries.append(NewDelivery(key, sub.chat_id, texts[cache_key], now))
+                    if any(item.kind in DATED for item in items):
+                        skipped = DeliveryState.SKIPPED
+                        deliveries += [NewDelivery(a.key, sub.chat_id, "", a.moment, skipped) for a in passed]
+                owed += len(told_page.owed)
+                await writer.write(deliveries)
+            await self._reword_waiting_alerts(writer, event, planned, now)
+            await writer.told(number, snapshot, earlier if number != told.number else ())
+        return owed
 
     async def _reword_waiting_alerts(
-        self, event: Event, subscribers: Sequence[Subscriber], planned: Sequence[PlannedAlert], now: datetime
-    ) -> list[tuple[list[int], str]]:
+        self, writer: NoteWriter, event: Event, planned: Sequence[PlannedAlert], now: datetime
+    ) -> None:
         """Alerts already written for this event's current dates, worded anew: after a note says
-        "Confirmed" or "Mumbai", a reminder that goes out next must not say otherwise."""
+        "Confirmed" or "Mumbai", a reminder that goes out next must not say otherwise. One text per
+        alert, zone and language among the rows still waiting, each set by one UPDATE."""
         by_key = {a.key: a for a in planned if a.event.id == event.id}
-        if not by_key:
-            return []
-        readers = {sub.chat_id: (sub.timezone, sub.language) for sub in subscribers}
-        groups: dict[tuple[str, str | None, str | None], list[int]] = defaultdict(list)
-        for row_id, key, chat_id in await self._store.pending_for_keys(by_key):
-            groups[(key, *readers.get(chat_id, (None, None)))].append(row_id)
-        return [
-            (ids, self.render.alert(by_key[key], now, language(lang), reader_zone(zone)))
-            for (key, zone, lang), ids in groups.items()
-        ]
+        for reader in await writer.waiting_readers(list(by_key)):
+            text = self.render.alert(
+                by_key[reader.key], now, language(reader.language), reader_zone(reader.timezone)
+            )
+            await writer.reword(reader, text)
 
     async def _drop_stale_alerts(self) -> None:
         """Waiting alert rows whose alert is no longer planned (the date moved, the event was called off
@@ -432,20 +468,30 @@ class Notifier:
         # only those are read, not the whole audience again
         seen = [self._fanned_at.get(a.key) for a in due]
         since = None if None in seen else min(s for s in seen if s is not None)
-        subscribers = await self._store.subscribers(since=since)
         by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
         for alert in due:
             by_event[alert.event.id].append(alert)
+        render = self.render.alert
+        plans = {event: FanOut(group, now, self._spacing, render) for event, group in by_event.items()}
+        failed: set[str] = set()
         written = 0
+        for step in ("prepare", "write"):  # two reads of the subscribers: FanOut says why
+            async for page in self._store.subscribers(since=since):
+                for event_id, plan in plans.items():
+                    if event_id in failed:
+                        continue
+                    try:
+                        if step == "prepare":
+                            plan.prepare(page)
+                        else:
+                            written += await self._store.enqueue(plan.rows(page), now)
+                    except Exception as exc:  # one event's alerts must not stop the others'
+                        self._failures.failed(f"the alerts of {event_id}", exc)
+                        failed.add(event_id)
         for event_id, group in by_event.items():
-            what = f"the alerts of {event_id}"
-            try:
-                rows = owed_deliveries(group, subscribers, now, self._spacing, self.render.alert)
-                written += await self._store.enqueue(rows, now)
-            except Exception as exc:  # one event's alerts must not stop the others'
-                self._failures.failed(what, exc)
+            if event_id in failed:
                 continue
-            self._failures.succeeded(what)
+            self._failures.succeeded(f"the alerts of {event_id}")
             for alert in group:
                 self._fanned_at[alert.key] = now
                 if alert.moment <= now:

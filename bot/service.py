@@ -23,7 +23,7 @@ from bot.groups import GROUP_KINDS, GroupAdmins
 from bot.languages import supported
 from bot.matching import find_event, find_events, find_zone, suggest_zone, zone_choices, zone_index
 from bot.notifier import alert_event
-from bot.store import Store
+from bot.storage import Store
 from bot.wording import cards, notices
 from bot.wording import chat as replies
 from bot.wording.dates import short_moment
@@ -80,6 +80,14 @@ def _readable(stored: tuple[str, ...]) -> list[timedelta] | None:
         return None
 
 
+def _zone(name: str | None) -> ZoneInfo | None:
+    """A zone this machine no longer has (tzdata renames zones rarely) shows event zones, not an error."""
+    try:
+        return ZoneInfo(name) if name else None
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
 @dataclass(frozen=True)
 class Chat:
     """The little the service needs to know about where a message came from."""
@@ -124,23 +132,23 @@ class Summit:
         self.on_enqueued: Callable[[], None] = lambda: None
         """Wakes the sender when something was written to the outbox outside the alarm (announcements)."""
         self.group_admins = GroupAdmins(clock)
-        self._zones: dict[int, str] = {}
-        self._languages: dict[int, str] = {}
 
     async def load(self) -> None:
-        """Chats' chosen zones and languages, read once: this process is the only writer, and every reply
-        needs them. The zone names and the question words are read now too, so a broken names or words file
-        stops the start, not a reply.
-        """
-        self._zones = await self.store.timezones()
-        self._languages = await self.store.languages()
+        """The zone names, keywords and question words are read at start, so a broken data file stops the
+        start, not a reply."""
         zone_index()
         keywords.load()
         answers.load_words()
 
-    def language_of(self, chat: Chat) -> Language:
+    async def _reader(self, chat: Chat) -> tuple[Language, ZoneInfo | None]:
+        """The chat's language and zone, asked of the store on every request, never kept here: another
+        replica sharing a PostgreSQL database may have just changed them (/language, /timezone)."""
+        chosen = await self.store.choices(chat.id)
+        return language(chosen.language or chat.language_code), _zone(chosen.timezone)
+
+    async def language_of(self, chat: Chat) -> Language:
         """The chat's chosen language, else the asker's client's (unknown ones → English)."""
-        return language(self._languages.get(chat.id) or chat.language_code)
+        return (await self._reader(chat))[0]
 
     async def may_configure(self, chat: Chat, status: Callable[[], Awaitable[str]]) -> bool:
         """Whether whoever wrote may change the chat's settings: anyone in a private chat; in a group
@@ -158,44 +166,37 @@ class Summit:
         added = await self.store.subscribe(
             chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
         )
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         return replies.subscribed(lang) if added else replies.already_subscribed(lang)
 
     async def unsubscribe(self, chat: Chat) -> str:
         removed = await self.store.unsubscribe(chat.id, self.clock.now(), reason="asked")
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         return replies.unsubscribed(lang) if removed else replies.not_subscribed(lang)
 
     async def is_subscribed(self, chat: Chat) -> bool:
         return await self.store.is_subscribed(chat.id)
 
     async def zone_of(self, chat: Chat) -> ZoneInfo | None:
-        """A zone this machine no longer has (tzdata renames zones rarely) shows event zones, not an error."""
-        name = self._zones.get(chat.id)
-        try:
-            return ZoneInfo(name) if name else None
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
+        return (await self._reader(chat))[1]
 
     async def set_language(self, chat: Chat, query: str) -> str:
         """``/language ru`` or ``/language русский``; plain ``/language`` says which is in force."""
         if echoed(query):
             code = keywords.language_named(query)
             if code is None:
-                return replies.language_unknown(query, self.language_of(chat))
+                return replies.language_unknown(query, await self.language_of(chat))
             await self.store.set_language(chat.id, chat.kind, code)
-            self._languages[chat.id] = code
-        return replies.language_now(self.language_of(chat))
+        return replies.language_now(await self.language_of(chat))
 
     async def set_timezone(self, chat: Chat, query: str) -> str:
         """``/timezone Europe/Berlin``, ``berlin`` or ``IST``; ``/timezone off`` goes back to event zones."""
-        lang, now = self.language_of(chat), self.clock.now()
+        (lang, zone), now = await self._reader(chat), self.clock.now()
         query = query.strip()
         if not echoed(query):
-            return replies.timezone_now(await self.zone_of(chat), now, lang)
+            return replies.timezone_now(zone, now, lang)
         if keywords.means(query, "off"):
             await self.store.set_timezone(chat.id, chat.kind, None)
-            self._zones.pop(chat.id, None)
             return replies.timezone_now(None, now, lang)
         zone = find_zone(query)
         if zone is None:
@@ -204,7 +205,6 @@ class Summit:
                 return replies.timezone_ambiguous(query, choices, lang)
             return replies.timezone_unknown(query, suggest_zone(query), lang)
         await self.store.set_timezone(chat.id, chat.kind, zone.key)
-        self._zones[chat.id] = zone.key
         return replies.timezone_now(zone, now, lang)
 
     def planned_leads(self) -> list[timedelta]:
@@ -217,7 +217,7 @@ class Summit:
         Only lead times some event plans are taken, each once, so what is stored is always short and
         every chosen reminder can really arrive.
         """
-        lang, planned = self.language_of(chat), self.planned_leads()
+        lang, planned = await self.language_of(chat), self.planned_leads()
         if not args:
             return await self._reminders_now(chat, planned, lang)
         if keywords.means(" ".join(args), "all"):
@@ -252,40 +252,33 @@ class Summit:
         return replies.reminders_now([lead for lead in chosen if lead in planned], planned, lang)
 
     async def next_html(self, chat: Chat) -> str:
-        now = self.clock.now()
-        next_up = timeline.next_up(self.catalog.current, now)
-        return cards.next_html(next_up, now, self.language_of(chat), await self.zone_of(chat))
+        now, (lang, zone) = self.clock.now(), await self._reader(chat)
+        return cards.next_html(timeline.next_up(self.catalog.current, now), now, lang, zone)
 
     async def answer_html(self, chat: Chat, question: str) -> str:
-        return answers.answer(
-            self.catalog.current, self.clock.now(), question, self.language_of(chat), await self.zone_of(chat)
-        )
+        lang, zone = await self._reader(chat)
+        return answers.answer(self.catalog.current, self.clock.now(), question, lang, zone)
 
-    def status_html(self, chat: Chat) -> str:
+    async def status_html(self, chat: Chat) -> str:
         upcoming = timeline.upcoming(self.catalog.current, self.clock.now())
-        return cards.status_html(upcoming, self.language_of(chat))
+        return cards.status_html(upcoming, await self.language_of(chat))
 
     async def event_html(self, chat: Chat, query: str) -> str:
-        catalog, now, lang = self.catalog.current, self.clock.now(), self.language_of(chat)
+        catalog, now, (lang, zone) = self.catalog.current, self.clock.now(), await self._reader(chat)
         event = catalog.get(query.strip().lower()) or find_event(catalog, query)
         if event is None:
             suggestions = timeline.upcoming(catalog, now)[:3]
             return escape(cards.event_not_found(query, suggestions, lang))
-        return cards.event_detail_html(event, now, lang, await self.zone_of(chat))
+        return cards.event_detail_html(event, now, lang, zone)
 
     async def events_html(self, chat: Chat) -> str:
-        now, catalog = self.clock.now(), self.catalog.current
-        return cards.events_html(
-            timeline.upcoming(catalog, now),
-            timeline.recent(catalog, now),
-            now,
-            self.language_of(chat),
-            await self.zone_of(chat),
-        )
+        now, catalog, (lang, zone) = self.clock.now(), self.catalog.current, await self._reader(chat)
+        upcoming, recent = timeline.upcoming(catalog, now), timeline.recent(catalog, now)
+        return cards.events_html(upcoming, recent, now, lang, zone)
 
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if not self.is_operator(chat):
             return escape(replies.admins_only(lang))
         catalog = self.catalog.current
@@ -301,7 +294,7 @@ class Summit:
 
     async def release(self, chat: Chat) -> str:
         """Operators only: send the notes of an edit held for touching too many events (README)."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if not self.is_operator(chat):
             return replies.admins_only(lang)
         held = await self.store.release_held(self.clock.now(), chat.user_id)
@@ -324,17 +317,17 @@ class Summit:
         added = await self.store.subscribe(
             chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
         )
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         head = replies.subscribed_from_link_html(cards.title_html(event, lang), added, lang)
         card = cards.event_card_html(event, self.clock.now(), lang, await self.zone_of(chat))
         return f"{head}\n\n{card}"
 
-    def shared_events(self, user_id: int, language_code: str | None, query: str) -> list[SharedEvent]:
+    async def shared_events(self, user_id: int, language_code: str | None, query: str) -> list[SharedEvent]:
         """What ``@bot <query>`` offers to share: events whose names match, closest first, or the
         upcoming ones for an empty query; in the language the user chose with /language, else their
         client's."""
         catalog, now = self.catalog.current, self.clock.now()
-        lang = self.language_of(Chat(user_id, "private", user_id=user_id, language_code=language_code))
+        lang = await self.language_of(Chat(user_id, "private", user_id=user_id, language_code=language_code))
         query = query.strip()
         found = find_events(catalog, query, INLINE_RESULTS) if query else timeline.upcoming(catalog, now)
         return [
@@ -354,7 +347,7 @@ class Summit:
     async def announcement_preview(self, chat: Chat, html: str) -> tuple[str, bool]:
         """``/announce <text>``: the line to show before the preview, and whether to show it at all
         (False: a refusal or the usage, to be sent alone)."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if not self.is_operator(chat):
             return replies.admins_only(lang), False
         if not echoed(html):
@@ -364,7 +357,7 @@ class Summit:
     async def announce(self, chat: Chat, preview_id: str, html: str) -> str:
         """Confirm pressed under a preview: the announcement goes to every subscribed chat through the
         outbox, once per preview whatever is pressed again or restarted."""
-        lang = self.language_of(chat)
+        lang = await self.language_of(chat)
         if not self.is_operator(chat):
             return replies.admins_only(lang)
         written = await self.store.enqueue_once(ANNOUNCE + preview_id, html, self.clock.now())
@@ -377,7 +370,7 @@ class Summit:
 
     async def test_alert(self, chat: Chat) -> AlertPreview | str:
         """/testalert: the next planned reminder as the operator would get it, or why there is none."""
-        lang, now = self.language_of(chat), self.clock.now()
+        lang, now = await self.language_of(chat), self.clock.now()
         if not self.is_operator(chat):
             return replies.admins_only(lang)
         upcoming = alerts.pending(alerts.plan(self.catalog.current), now)

@@ -1,6 +1,9 @@
 """Shared fixtures: a manual clock, a copy of the seed events file, and the bot against the fake Bot API.
 
-Also the helpers the model tests share: zones, and catalogs built from a few event dicts.
+Every test that touches the database runs twice, on SQLite and on PostgreSQL (``database_url``, and the
+``settings`` built on it): PostgreSQL is a real server the session starts itself (``tests/postgres.py``),
+with a fresh database per test. Also the helpers the model tests share: zones, and catalogs built from
+a few event dicts.
 """
 
 from __future__ import annotations
@@ -9,21 +12,26 @@ import asyncio
 import os
 import shutil
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 import yaml
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.bootstrap import App, boot_of, build_application, running
 from bot.clock import ManualClock
 from bot.events import Catalog, Event, parse_events
 from bot.settings import Settings, load_settings
-from bot.store import Store
+from bot.storage import Store
+from tests import postgres
 from tests.fakebotapi import TOKEN, FakeBotApiServer, fake_bot_api
 
 __all__ = ["fake_bot_api"]
@@ -71,12 +79,15 @@ def one(when: dict[str, Any], *, file_timezone: str = "Asia/Kolkata", **fields: 
     return build({"id": "e", "when": when, **fields}, timezone=file_timezone).events[0]
 
 
-def bot_env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    """The environment of a ``summitbot`` process under test: this machine's, minus any real settings."""
+def bot_env(tmp_path: Path, db: str | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a ``summitbot`` process under test: this machine's, minus any real settings.
+
+    ``db``: the database URL (``database_url``); a SQLite file in ``tmp_path`` when not given.
+    """
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
         "SUMMITBOT_EVENTS": str(SEED),
-        "SUMMITBOT_DB": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "SUMMITBOT_DB": db or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         "SUMMITBOT_HTTP_PORT": "0",  # a test that wants the web side names a free port
         **extra,
     }
@@ -171,6 +182,81 @@ class Harness:
         return summit is not None and bool(await summit.store.pending(self.clock.now()))
 
 
+# ---------------------------------------------------------------- databases
+
+NO_POSTGRES = "PostgreSQL not available, its half of the tests skipped"
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    """One PostgreSQL server for the whole session, started by the first test that needs it.
+
+    Where none can be started the PostgreSQL tests are skipped with the reason, or fail when
+    SUMMITBOT_REQUIRE_POSTGRES=1 (CI): a skipped half of the suite must not pass for a green run there.
+    """
+    try:
+        server = postgres.PostgresServer.start()
+    except postgres.UnavailableError as exc:
+        if postgres.required():
+            pytest.fail(f"{postgres.REQUIRE}=1 but PostgreSQL cannot be started: {exc}", pytrace=False)
+        pytest.skip(f"{NO_POSTGRES} ({postgres.REQUIRE}=1 makes this an error): {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def postgres_url(postgres_server: postgres.PostgresServer) -> AsyncIterator[str]:
+    """A fresh, empty database on the session's server, dropped after the test."""
+    name = postgres.database_name()
+    admin = await asyncpg.connect(postgres_server.url("postgres", driver=""))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        yield postgres_server.url(name)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each engine in turn, as an async SQLAlchemy URL."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("postgres_url"))
+    return f"sqlite+aiosqlite:///{tmp_path / 'summitbot.db'}"
+
+
+async def execute(url: str, *statements: str | tuple[str, list[dict[str, Any]]]) -> None:
+    """Run SQL on a database behind the bot's back (what an older version or a failing disk did);
+    a statement may come with rows of parameters (``:name`` in the SQL)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            for statement in statements:
+                sql, rows = (statement, None) if isinstance(statement, str) else statement
+                await conn.execute(text(sql), rows)
+    finally:
+        await engine.dispose()
+
+
+async def revision_of(url: str) -> str | None:
+    """The schema revision the database is stamped with (None: none yet)."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+    finally:
+        await engine.dispose()
+
+
+def engine_of(url: str) -> str:
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+# ---------------------------------------------------------------- the bot
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     """The morning the seed report was published, standing still until a test moves it."""
@@ -186,12 +272,12 @@ def events_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(fake_bot_api: FakeBotApiServer, events_file: Path, tmp_path: Path) -> Settings:
+def settings(fake_bot_api: FakeBotApiServer, events_file: Path, database_url: str) -> Settings:
     return load_settings(
         token=TOKEN,
         api_url=fake_bot_api.root,
         events=events_file,
-        db=f"sqlite+aiosqlite:///{tmp_path / 'summitbot.db'}",
+        db=database_url,
         reload_seconds=0.1,
         http_port=0,  # the Harness gives its bot a free port; nothing else opens one
     )
@@ -204,10 +290,19 @@ def bot(fake_bot_api: FakeBotApiServer, clock: ManualClock, settings: Settings) 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """The free-text question sets' accuracy whenever they ran: the English set's line, then the
-    multilingual set and its hold-out per language and per kind.
+    multilingual set and its hold-out per language and per kind; and one line saying how many tests were
+    skipped for want of PostgreSQL, and why.
 
     Read from the reports pytest already holds, so the test modules are not imported a second time.
     """
+    reasons = [
+        str(report.longrepr[2]).removeprefix("Skipped: ")
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+    ]
+    skipped = [reason for reason in reasons if reason.startswith(NO_POSTGRES)]
+    if skipped:
+        terminalreporter.write_line(f"{len(skipped)} tests skipped: {skipped[0]}")
     table = "test_answers.py::test_the_question_set["
     passed = sum(
         1

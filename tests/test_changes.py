@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,7 +39,8 @@ from bot.wording.chat import admins_only, nothing_held
 from bot.wording.language import ENGLISH as EN
 from bot.wording.language import Language
 from bot.wording.notices import change_note_html
-from tests.conftest import IST, SEED, Harness, build
+from tests import legacy
+from tests.conftest import IST, SEED, Harness, build, engine_of, execute
 
 ALICE, BOB, CAROL, GROUP = 201, 202, 203, -300
 LAVROV = "Foreign Minister Sergey Lavrov's visit to India"
@@ -342,32 +341,41 @@ async def test_an_event_taken_out_of_the_file_and_put_back_tells_what_its_subscr
     assert changes_told(bot, ALICE, LAVROV) == ["• Place changed: India → New Delhi"]
 
 
+CRASH_ON_SAVE = {
+    "sqlite": (
+        [
+            "CREATE TRIGGER crash BEFORE UPDATE ON event_states"
+            " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+        ],
+        ["DROP TRIGGER crash"],
+    ),
+    "postgresql": (
+        [
+            "CREATE FUNCTION crash() RETURNS trigger LANGUAGE plpgsql"
+            " AS $$ BEGIN RAISE EXCEPTION 'disk I/O error'; END $$",
+            "CREATE TRIGGER crash BEFORE UPDATE ON event_states FOR EACH ROW EXECUTE FUNCTION crash()",
+        ],
+        ["DROP TRIGGER crash ON event_states", "DROP FUNCTION crash()"],
+    ),
+}
+"""SQL that makes saving an event's told state fail, and SQL that mends it, on each engine."""
+
+
 async def test_a_crash_while_saving_what_was_told_neither_loses_nor_doubles_a_note(
-    bot: Harness, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
-    database = tmp_path / "summitbot.db"
-
-    def disk(sql: str) -> None:
-        db = sqlite3.connect(database)
-        try:
-            db.execute(sql)
-            db.commit()
-        finally:
-            db.close()
-
+    url = bot.settings.db
+    crash, mend = CRASH_ON_SAVE[engine_of(url)]
     async with bot.running():
         await bot.ask(ALICE, "/subscribe")
         await bot.ask(BOB, "/subscribe")
         # the last write of an announcement (the told state) fails, as if the process died right there
-        disk(
-            "CREATE TRIGGER crash BEFORE UPDATE ON event_states"
-            " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-        )
+        await execute(url, *crash)
         move_summit_to(bot, "Mumbai")
         await bot.settle(quiet=0.5)
         await bot.jump(bot.clock.now() + timedelta(seconds=30))  # the next tick fails the same way
         assert notes(bot, ALICE) == notes(bot, BOB) == []  # nothing half-written went out
-    disk("DROP TRIGGER crash")
+    await execute(url, *mend)
     async with bot.running():
         await bot.settle()
     async with bot.running():
@@ -378,23 +386,17 @@ async def test_a_crash_while_saving_what_was_told_neither_loses_nor_doubles_a_no
     assert len(tracebacks) == 1
 
 
-async def test_a_database_from_before_note_numbers_takes_its_stored_state_as_told(
-    bot: Harness, tmp_path: Path
-) -> None:
+async def test_a_database_from_before_note_numbers_takes_its_stored_state_as_told(bot: Harness) -> None:
     catalog = parse_events(SEED.read_text())
-    db = sqlite3.connect(tmp_path / "summitbot.db")
-    try:  # event_states as the previous release made it: one snapshot per event, no note numbers
-        db.execute(
-            "CREATE TABLE event_states (event_id VARCHAR(64) NOT NULL PRIMARY KEY, fingerprint TEXT NOT NULL,"
-            " updated_at DATETIME NOT NULL)"
-        )
-        db.executemany(
-            "INSERT INTO event_states VALUES (?, ?, '2025-09-30 00:00:00.000000')",
-            [(e.id, Snapshot.of(e).to_json()) for e in catalog],
-        )
-        db.commit()
-    finally:
-        db.close()
+    url = bot.settings.db
+    await execute(  # event_states as the previous release made it: one snapshot per event, no note numbers
+        url,
+        legacy.event_states(engine_of(url)),
+        (
+            "INSERT INTO event_states VALUES (:id, :snapshot, '2025-09-30 00:00:00')",
+            [{"id": e.id, "snapshot": Snapshot.of(e).to_json()} for e in catalog],
+        ),
+    )
     async with bot.running():
         await bot.ask(ALICE, "/subscribe")
         move_summit_to(bot, "Mumbai")

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.delivery import FLUSH_EVERY
-from bot.store import Store
+from bot.storage import Store
 from tests.conftest import bot_env, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
 
@@ -37,10 +37,11 @@ events:
 MOMENT = datetime.fromisoformat("2030-01-01T11:00:00+00:00")
 
 
-async def start_bot(tmp_path: Path, fake: FakeBotApiServer) -> asyncio.subprocess.Process:
+async def start_bot(tmp_path: Path, db: str, fake: FakeBotApiServer) -> asyncio.subprocess.Process:
     as_of = datetime.fromtimestamp(MOMENT.timestamp() - SUBSCRIBERS / RATE - 2, MOMENT.tzinfo)
     env = bot_env(
         tmp_path,
+        db,
         TELEGRAM_BOT_TOKEN=TOKEN,
         SUMMITBOT_API_URL=fake.root,
         SUMMITBOT_EVENTS=str(tmp_path / "events.yaml"),
@@ -57,11 +58,11 @@ async def wait_for(condition: Callable[[], bool], timeout: float) -> None:  # no
 
 
 async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
-    tmp_path: Path, fake_bot_api: FakeBotApiServer
+    tmp_path: Path, database_url: str, fake_bot_api: FakeBotApiServer
 ) -> None:
     (tmp_path / "events.yaml").write_text(EVENTS)
     chats = list(range(10_000, 10_000 + SUBSCRIBERS))
-    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    store = await Store.open(database_url)
     for chat in chats:
         fake_bot_api.api.add_chat(chat)
         await store.subscribe(chat, "private", None, datetime.fromisoformat("2029-12-01T00:00:00+00:00"))
@@ -74,7 +75,7 @@ async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
             if str(r.params.get("text", "")).startswith("⏰")
         ]
 
-    first = await start_bot(tmp_path, fake_bot_api)
+    first = await start_bot(tmp_path, database_url, fake_bot_api)
     await wait_for(lambda: len(alerts()) >= SUBSCRIBERS // 3, timeout=60)
     first.send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
@@ -82,7 +83,7 @@ async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
     sent_before_kill = len(alerts())
     assert sent_before_kill < SUBSCRIBERS
 
-    second = await start_bot(tmp_path, fake_bot_api)
+    second = await start_bot(tmp_path, database_url, fake_bot_api)
     try:
         await wait_for(lambda: set(chats) <= {chat for chat, _ in alerts()}, timeout=60)
         await asyncio.sleep(1.0)  # room for any second copy to show up

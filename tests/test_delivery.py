@@ -6,7 +6,6 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -14,7 +13,7 @@ from telegram import Bot
 from bot.clock import ManualClock
 from bot.delivery import Sender
 from bot.localapi import DEFAULT_USER_ID
-from bot.store import Delivery, NewDelivery, Outcome, Store
+from bot.storage import Delivery, NewDelivery, Outcome, Store
 from bot.transport import AiohttpRequest
 from tests.conftest import IST, Harness
 from tests.fakebotapi import TOKEN, FakeBotApiServer
@@ -158,11 +157,11 @@ class ReadsOvertakenByWrites:
 
 
 async def test_messages_whose_outcome_is_written_while_the_next_page_is_read_are_not_sent_again(
-    tmp_path: Path, fake_bot_api: FakeBotApiServer, monkeypatch: pytest.MonkeyPatch
+    database_url: str, fake_bot_api: FakeBotApiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = ManualClock(DAY_BEFORE)
     chats = [7001, 7002, 7003]
-    store = await Store.open(f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    store = await Store.open(database_url)
     for chat in chats:
         fake_bot_api.api.add_chat(chat)
     await store.enqueue([NewDelivery("alert", chat, TOMORROW, clock.now()) for chat in chats], clock.now())

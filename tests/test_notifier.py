@@ -11,8 +11,8 @@ import pytest
 from bot import alerts
 from bot.bootstrap import boot_of
 from bot.clock import ManualClock
-from bot.notifier import Failures, Renderer, alert_event, owed_deliveries, wanted
-from bot.store import DeliveryState, Subscriber
+from bot.notifier import Failures, FanOut, Renderer, alert_event, owed_deliveries, wanted
+from bot.storage import DeliveryState, Subscriber
 from bot.wording.language import Language
 from bot.wording.notices import alert_html
 from tests.conftest import IST, SEED_DAY, Harness, build
@@ -43,6 +43,19 @@ def test_a_broadcasts_rows_fall_due_one_interval_apart_with_the_last_just_before
         (3, MOMENT - timedelta(seconds=0.5)),  # half a second for the request itself
     ]
     assert {r.key for r in rows} == {two_hours.key}
+
+
+def test_a_broadcast_written_page_by_page_falls_due_as_if_written_at_once() -> None:
+    """The fan-out reads subscribers a page at a time, twice (count, then write): same rows, same times."""
+    (_day, two_hours) = plan()
+    chats = [subscriber(n, zone="Europe/Moscow" if n % 2 else None) for n in range(1, 8)]
+    fan_out = FanOut([two_hours], SEED_DAY, timedelta(seconds=1), alert_html)
+    pages = [chats[0:3], chats[3:6], chats[6:]]
+    for page in pages:
+        fan_out.prepare(page)
+    paged = [row for page in pages for row in fan_out.rows(page)]
+    assert paged == owed_deliveries([two_hours], chats, SEED_DAY, timedelta(seconds=1))
+    assert paged[-1].due_at == MOMENT - timedelta(seconds=0.5)
 
 
 def test_a_chat_that_subscribed_after_the_moment_is_not_owed_that_alert() -> None:

@@ -18,26 +18,26 @@ from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import ManualClock
 from bot.localapi import _render
 from bot.service import STORED_LIMIT, Chat, Summit
-from bot.store import ChatRow, Store
+from bot.storage import Store
+from bot.storage.models import ChatRow
 from bot.wording import chat as replies
 from bot.wording.fit import echoed
+from tests.conftest import engine_of
 
 ALICE = Chat(101, "private", "Alice", 101)
 LONG = "x" * 4080
 PLANNED = "7d 1d 2h 30m"
 
 
-async def open_summit(events: Path, db: Path, clock: ManualClock) -> Summit:
-    summit = Summit(
-        LiveCatalog.load(events), await Store.open(f"sqlite+aiosqlite:///{db}"), clock, frozenset({ALICE.id})
-    )
+async def open_summit(events: Path, db: str, clock: ManualClock) -> Summit:
+    summit = Summit(LiveCatalog.load(events), await Store.open(db), clock, frozenset({ALICE.id}))
     await summit.load()
     return summit
 
 
 @pytest_asyncio.fixture
-async def summit(events_file: Path, tmp_path: Path, clock: ManualClock) -> AsyncIterator[Summit]:
-    opened = await open_summit(events_file, tmp_path / "bot.db", clock)
+async def summit(events_file: Path, database_url: str, clock: ManualClock) -> AsyncIterator[Summit]:
+    opened = await open_summit(events_file, database_url, clock)
     try:
         yield opened
     finally:
@@ -111,7 +111,7 @@ async def test_timezone_sets_the_zone_a_name_people_use_means(summit: Summit, ty
     chosen = await summit.zone_of(ALICE)
     assert chosen is not None
     assert chosen.key == zone
-    assert await summit.store.timezones() == {ALICE.id: zone}
+    assert (await summit.store.choices(ALICE.id)).timezone == zone
 
 
 async def test_timezone_followed_by_4080_characters_is_refused_in_a_short_reply(summit: Summit) -> None:
@@ -119,7 +119,7 @@ async def test_timezone_followed_by_4080_characters_is_refused_in_a_short_reply(
     assert reply == (
         f"I don't know the time zone “{'x' * 63}…”. Try a city or an IANA name, e.g. /timezone Europe/Moscow."
     )
-    assert await summit.store.timezones() == {}
+    assert (await summit.store.choices(ALICE.id)).timezone is None
 
 
 async def test_timezone_for_a_country_with_several_zones_asks_which_one(summit: Summit) -> None:
@@ -128,7 +128,7 @@ async def test_timezone_for_a_country_with_several_zones_asks_which_one(summit: 
     assert reply.endswith(
         "Asia/Magadan or Asia/Kamchatka. Send the one you mean, for example /timezone Europe/Kaliningrad."
     )
-    assert await summit.store.timezones() == {}
+    assert (await summit.store.choices(ALICE.id)).timezone is None
 
 
 async def test_a_typo_in_a_zone_gets_a_suggestion_that_differs_from_what_was_typed(summit: Summit) -> None:
@@ -138,12 +138,12 @@ async def test_a_typo_in_a_zone_gets_a_suggestion_that_differs_from_what_was_typ
 
 
 async def test_a_stored_zone_this_machine_lacks_shows_times_in_event_zones(
-    events_file: Path, tmp_path: Path, clock: ManualClock
+    events_file: Path, database_url: str, clock: ManualClock
 ) -> None:
-    first = await open_summit(events_file, tmp_path / "bot.db", clock)
+    first = await open_summit(events_file, database_url, clock)
     await first.store.set_timezone(ALICE.id, ALICE.kind, "Mars/Olympus_Mons")
     await first.store.close()
-    summit = await open_summit(events_file, tmp_path / "bot.db", clock)
+    summit = await open_summit(events_file, database_url, clock)
     try:
         assert await summit.zone_of(ALICE) is None
         assert (await summit.next_html(ALICE)).startswith("<b>Next:</b>")
@@ -207,8 +207,10 @@ async def test_a_word_that_is_not_a_lead_time_is_quoted_back_shortened(summit: S
     ],
 )
 async def test_a_stored_choice_from_an_older_version_that_cannot_be_read_means_every_reminder(
-    summit: Summit, stored: tuple[str, ...]
+    summit: Summit, stored: tuple[str, ...], database_url: str
 ) -> None:
+    if len(",".join(stored)) > STORED_LIMIT and engine_of(database_url) == "postgresql":
+        pytest.skip("only SQLite, which ignores a VARCHAR's length, can hold a choice longer than its column")
     await summit.store.set_reminders(ALICE.id, ALICE.kind, stored)
     reply = await summit.set_reminders(ALICE, [])
     assert reply.startswith(
@@ -338,7 +340,7 @@ async def respond(summit: Summit, chat: Chat, text: str) -> tuple[str, bool]:
         return await summit.answer_html(chat, text), True
     args = text.split()[1:]
     name = command[1].lower()
-    lang = summit.language_of(chat)
+    lang = await summit.language_of(chat)
     if name == "start":
         return replies.welcome_html(lang), True
     if name == "help":
@@ -356,7 +358,7 @@ async def respond(summit: Summit, chat: Chat, text: str) -> tuple[str, bool]:
     if name == "events":
         return await summit.events_html(chat), True
     if name == "status":
-        return summit.status_html(chat), True
+        return await summit.status_html(chat), True
     if name == "stats":
         return await summit.stats_html(chat), True
     if name == "subscribe":
@@ -367,11 +369,11 @@ async def respond(summit: Summit, chat: Chat, text: str) -> tuple[str, bool]:
 
 
 def test_any_message_gets_a_reply_that_telegram_accepts_and_nothing_long_is_stored(
-    events_file: Path, tmp_path: Path, clock: ManualClock
+    events_file: Path, database_url: str, clock: ManualClock
 ) -> None:
     """One store for every example, so choices made by one message meet the replies to the next."""
     loop = asyncio.new_event_loop()
-    summit = loop.run_until_complete(open_summit(events_file, tmp_path / "bot.db", clock))
+    summit = loop.run_until_complete(open_summit(events_file, database_url, clock))
 
     @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(text=MESSAGES)

@@ -28,7 +28,7 @@ from bot.bootstrap import boot_of, build_application, running
 from bot.catalog import LiveCatalog
 from bot.clock import ManualClock
 from bot.settings import Settings, SettingsError, load_settings
-from bot.store import DeliveryState, Store
+from bot.storage import DeliveryState, Store
 from bot.terminal import chat
 from bot.web.feed import Feeds, etag_of
 from bot.web.health import Role, RoleProvider, Ticks, always_leader

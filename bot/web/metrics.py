@@ -17,7 +17,7 @@ from telegram.ext import Application
 
 from bot.alerts import AlertKind
 from bot.notifier import alert_event
-from bot.store import DeliveryState
+from bot.storage import DeliveryState
 
 NOTE = "note"
 OTHER = "other"

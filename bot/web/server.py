@@ -33,7 +33,7 @@ from prometheus_client.aiohttp import make_aiohttp_handler
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
 from bot.languages import SUPPORTED, pick, supported
-from bot.store import Store
+from bot.storage import Store
 from bot.web.feed import Feeds
 from bot.web.health import STALE_AFTER, RoleProvider, Ticks, always_leader, assess
 from bot.web.metrics import Metrics
