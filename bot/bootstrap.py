@@ -209,6 +209,9 @@ def _reload_now(app: App) -> None:
 
 
 def _start_reload(app: App, *, force: bool) -> None:
+    """A poll that fires while the bot is stopping is dropped: nobody would await the task."""
+    if not app.running:
+        return
     app.create_task(_reload_off_the_loop(app, force=force), name="reload")
 
 
