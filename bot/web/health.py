@@ -39,6 +39,10 @@ class Ticks:
     def ticked(self, at: datetime) -> None:
         self.last = at
 
+    def restart(self, at: datetime) -> None:
+        """A replica became the leader: its notifier's age counts from now, not from a former term."""
+        self.started, self.last = at, None
+
 
 @dataclass(frozen=True)
 class HealthReport:
