@@ -1,9 +1,11 @@
 """The composition root: the one place that builds summitbot from its parts.
 
-``build_application`` wires settings, clock, events file, store, sender, notifier and handlers into a
-python-telegram-bot ``Application``; tests call it with a manual clock and a fake Bot API's address,
-the terminal with an in-process Bot API. ``running`` starts and stops it the same way everywhere. The
-web side (``bot.web``: page, calendar, /healthz, /metrics) starts and stops with it, on ``Boot.listen``.
+``build_application`` wires settings, clock, events file, store, sender, notifier, handlers and (in
+webhook mode) the webhook's route into a python-telegram-bot ``Application``; tests call it with a
+manual clock and a fake Bot API's address, the terminal with an in-process Bot API. ``running`` starts
+and stops it the same way everywhere. The web side (``bot.web``: page, calendar, /healthz, /metrics)
+starts and stops with it, on ``Boot.listen``. Every process joins the election (``bot.leadership``);
+only the leader ticks the notifier, sends the outbox and, in polling mode, polls.
 """
 
 from __future__ import annotations
@@ -69,7 +71,8 @@ class Boot:
     listen: tuple[str, int] | None
     """Where the web server listens (port 0: any free port, as tests ask); None: no web server."""
     role: RoleProvider = always_leader
-    """Asked on every /healthz and /metrics: leader election replaces it."""
+    """Asked on every /healthz and /metrics: ``build_application`` points it at the election
+    (``bot.leadership``), which ``on_startup`` joins."""
     routes: list[AbstractRouteDef] = field(default_factory=list)
     """More routes for the web server (a webhook's), added before ``on_startup`` starts it."""
     summit: Summit | None = None

@@ -56,7 +56,15 @@ async def test_an_empty_database_is_created_at_the_newest_revision_exactly_as_th
     await opened(database_url)
     revision, differences, tables = await inspected(database_url)
     assert (revision, differences) == (head(), [])
-    assert tables == {"alembic_version", "chats", "deliveries", "event_states", "event_notes", "held_edits"}
+    assert tables == {
+        "alembic_version",
+        "chats",
+        "deliveries",
+        "event_states",
+        "event_notes",
+        "held_edits",
+        "handled_updates",
+    }
     await opened(database_url)  # a second start finds nothing to do
     assert (await inspected(database_url))[:2] == (head(), [])
 

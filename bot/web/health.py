@@ -21,7 +21,7 @@ STALE_AFTER = timedelta(seconds=90)
 
 
 def always_leader() -> Role:
-    """Until leader election exists, the one running bot is the leader."""
+    """A web side built without an election (``Site``'s default) speaks for the one bot, the leader."""
     return "leader"
 
 
