@@ -12,6 +12,8 @@ B. one alert broadcast by real ``summitbot run`` processes (1 and 2 replicas) on
    per delivered message;
 C. leader takeover: two replicas, the leader killed with SIGKILL, seconds until the other's /healthz
    says ``leader`` (several runs).
+
+``python -m bench.replicas B C`` runs only those sections (about 2 minutes each).
 """
 
 from __future__ import annotations
@@ -201,7 +203,7 @@ class Replicas:
         deadline = time.monotonic() + patience
         while time.monotonic() < deadline:
             roles = [await role(session, port) for port in self.ports]
-            if None not in roles:
+            if "leader" in roles and None not in roles:  # a replica says follower until it is elected
                 return [str(r) for r in roles]
             await asyncio.sleep(0.1)
         raise TimeoutError("the replicas did not come up")
@@ -282,24 +284,30 @@ async def takeover(url: str) -> float:
                 await group.stop()
 
 
-async def main() -> None:
+async def main(chosen: list[str]) -> None:
     print(machine())
     print(f"\nThe fake Bot API holds every sendMessage answer for {DELAY * 1000:.0f} ms.\n")
-    print("### A. Pacing against a Bot API 50 ms away\n")
-    print(await pacing())
+    if "A" in chosen:
+        print("### A. Pacing against a Bot API 50 ms away\n")
+        print(await pacing())
+    if not {"B", "C"} & set(chosen):
+        return
     with databases() as found:
         if "postgresql" not in found.engines:
             log("PostgreSQL not available: sections B and C need it")
             return
-        rows = []
-        for rate, n in BROADCASTS:
-            for replicas in (1, 2):
-                async with found.fresh("postgresql") as url:
-                    rows.append(await broadcast(url, replicas, rate, n))
-        headers = ["replicas", "L msg/s", "N", "ideal (N−1)/L", "first→last send", "efficiency"]
-        headers += ["429s", "lost", "dup", "CPU per delivered message", "roles"]
-        print("\n### B. One alert broadcast by real processes on PostgreSQL\n")
-        print(table(headers, rows))
+        if "B" in chosen:
+            rows = []
+            for rate, n in BROADCASTS:
+                for replicas in (1, 2):
+                    async with found.fresh("postgresql") as url:
+                        rows.append(await broadcast(url, replicas, rate, n))
+            headers = ["replicas", "L msg/s", "N", "ideal (N−1)/L", "first→last send", "efficiency"]
+            headers += ["429s", "lost", "dup", "CPU per delivered message", "roles"]
+            print("\n### B. One alert broadcast by real processes on PostgreSQL\n")
+            print(table(headers, rows))
+        if "C" not in chosen:
+            return
         times = []
         for run in range(TAKEOVER_RUNS):
             async with found.fresh("postgresql") as url:
@@ -324,4 +332,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    asyncio.run(main(sys.argv[1:] or ["A", "B", "C"]))

@@ -161,8 +161,8 @@ async def on_startup(app: App) -> None:
 
 
 async def _take_duties(app: App) -> None:
-    """This replica now leads: the notifier's next tick is now, and updates come to it (polling) or
-    Telegram is told where to post them (webhook; every replica takes them in)."""
+    """This replica now leads: updates come to it (polling) or Telegram is told where to post them
+    (webhook; every replica takes them in), and the notifier ticks at once."""
     boot = boot_of(app)
     boot.ticks.restart(boot.clock.now())
     if boot.settings.webhook_url is None:
@@ -173,8 +173,7 @@ async def _take_duties(app: App) -> None:
             await updater.start_polling(poll_interval=boot.poll_interval, allowed_updates=Update.ALL_TYPES)
     else:
         await _set_webhook(app)
-    if app.job_queue is not None:
-        _wake_now(app.job_queue)
+    await _ring(app)
 
 
 async def _set_webhook(app: App) -> None:

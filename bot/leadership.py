@@ -113,6 +113,8 @@ class AdvisoryLeader:
         self._confirmed = 0.0
         self._saw_leader = False
         self._task: asyncio.Task[None] | None = None
+        self._duty: asyncio.Task[None] | None = None
+        """Starting the duties (a first tick may send a whole broadcast) runs beside the heartbeats."""
 
     def role(self) -> Role:
         return "leader" if self.is_leader() else "follower"
@@ -123,13 +125,16 @@ class AdvisoryLeader:
     async def start(self) -> None:
         await self._round()
         self._task = asyncio.create_task(self._rounds(), name="leadership")
+        if self._duty is not None:
+            await self._duty
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._duty):
+            if task is not None and not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._duty = None
         if self._leading:
             self._leading = False
             await self._deposed()
@@ -178,6 +183,9 @@ class AdvisoryLeader:
             await self._lost(exc)
             return
         log.info("this replica is now the leader")
+        self._duty = asyncio.create_task(self._take_duties(), name="leader duties")
+
+    async def _take_duties(self) -> None:
         try:
             await self._elected()
         except Exception:  # a duty that fails to start is retried by the next tick, not by a new election

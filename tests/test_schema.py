@@ -126,7 +126,8 @@ async def test_a_database_of_the_version_just_before_migrations_is_stamped_where
         assert (await store.choices(7)).language == "hi"
     finally:
         await store.close()
-    assert f"database from before schema versions: taken over as revision {head()}" in caplog.messages
+    # 0003: the last revision released before migrations existed; later ones are upgraded to
+    assert "database from before schema versions: taken over as revision 0003" in caplog.messages
     assert (await inspected(database_url))[:2] == (head(), [])
 
 
