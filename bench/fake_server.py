@@ -1,8 +1,8 @@
 """The fake Bot API (``tests/fakebotapi.py``) in its own process, so its CPU is not the bot's.
 
-Run as ``python -m bench.fake_server --chats N [--overall L] [--per-chat 1]``. It prints one JSON line
-``{"api": <root url>, "control": <root url>}`` and serves until its stdin closes (the parent closes it,
-or exits). The control app, on a second port, answers:
+Run as ``python -m bench.fake_server --chats N [--overall L] [--per-chat 1] [--delay S]``. It prints
+one JSON line ``{"api": <root url>, "control": <root url>}`` and serves until its stdin closes (the
+parent closes it, or exits). The control app, on a second port, answers:
 
 - ``GET /stats?n=N``: sendMessage requests, accepted sends, 429s for breaking a limit, first/last
   accepted send (``time.time()``), and for chats 1..N how many got no message (lost) and how many got
@@ -54,6 +54,8 @@ async def serve(args: argparse.Namespace) -> None:
     api = LocalBotApi(on_send=recorder.on_send)
     server = FakeBotApiServer(token=TOKEN, api=api)
     server.limit(per_second_overall=args.overall or None, per_chat_per_second=args.per_chat or None)
+    if args.delay:
+        server.delay("sendMessage", args.delay)
     for chat_id in range(1, args.chats + 1):
         api.add_chat(chat_id)
     await server.start()
@@ -112,6 +114,7 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=0, help="register private chats 1..N")
     parser.add_argument("--overall", type=float, default=0.0, help="messages/s overall (0: no limit)")
     parser.add_argument("--per-chat", type=float, default=0.0, help="messages/s per chat (0: no limit)")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each sendMessage answer")
     asyncio.run(serve(parser.parse_args()))
 
 

@@ -117,7 +117,7 @@ class FakeServer:
 
 @contextlib.asynccontextmanager
 async def fake_server(
-    chats: int = 0, overall: float = 0.0, per_chat: float = 0.0
+    chats: int = 0, overall: float = 0.0, per_chat: float = 0.0, delay: float = 0.0
 ) -> AsyncIterator[FakeServer]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -126,6 +126,7 @@ async def fake_server(
         f"--chats={chats}",
         f"--overall={overall}",
         f"--per-chat={per_chat}",
+        f"--delay={delay}",
         cwd=ROOT,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -1,9 +1,11 @@
 """The composition root: the one place that builds summitbot from its parts.
 
-``build_application`` wires settings, clock, events file, store, sender, notifier and handlers into a
-python-telegram-bot ``Application``; tests call it with a manual clock and a fake Bot API's address,
-the terminal with an in-process Bot API. ``running`` starts and stops it the same way everywhere. The
-web side (``bot.web``: page, calendar, /healthz, /metrics) starts and stops with it, on ``Boot.listen``.
+``build_application`` wires settings, clock, events file, store, sender, notifier, handlers and (in
+webhook mode) the webhook's route into a python-telegram-bot ``Application``; tests call it with a
+manual clock and a fake Bot API's address, the terminal with an in-process Bot API. ``running`` starts
+and stops it the same way everywhere. The web side (``bot.web``: page, calendar, /healthz, /metrics)
+starts and stops with it, on ``Boot.listen``. Every process joins the election (``bot.leadership``);
+only the leader ticks the notifier, sends the outbox and, in polling mode, polls.
 """
 
 from __future__ import annotations
@@ -13,16 +15,16 @@ import contextlib
 import logging
 import signal
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from aiohttp.web import AbstractRouteDef
 from sqlalchemy.engine import make_url
 from telegram import BotCommand, Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, JobQueue
 from telegram.request import BaseRequest
 
@@ -31,6 +33,7 @@ from bot.catalog import LiveCatalog, Reloaded
 from bot.clock import Clock, ManualClock, ShiftedClock, SystemClock
 from bot.delivery import Limits, Sender
 from bot.languages import DEFAULT, SUPPORTED
+from bot.leadership import Leadership, elect
 from bot.logs import setup_logging
 from bot.notifier import Notifier
 from bot.service import Summit
@@ -39,6 +42,7 @@ from bot.transport import AiohttpRequest
 from bot.web.health import RoleProvider, Ticks, always_leader
 from bot.web.metrics import Metrics, TimedApplication
 from bot.web.server import ListenError, Site, WebServer
+from bot.webhook import webhook_route
 from bot.wording import chat as replies
 from bot.wording.language import Language, language
 
@@ -49,6 +53,7 @@ log = logging.getLogger(__name__)
 
 BOOT = "boot"
 TICK_EVERY = 30.0
+FORGET_UPDATES = timedelta(days=1)  # Telegram gives up retrying an update long before this
 ALARM = {"misfire_grace_time": None, "coalesce": True}
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -66,12 +71,16 @@ class Boot:
     listen: tuple[str, int] | None
     """Where the web server listens (port 0: any free port, as tests ask); None: no web server."""
     role: RoleProvider = always_leader
-    """Asked on every /healthz and /metrics: leader election replaces it."""
+    """Asked on every /healthz and /metrics: ``build_application`` points it at the election
+    (``bot.leadership``), which ``on_startup`` joins."""
     routes: list[AbstractRouteDef] = field(default_factory=list)
     """More routes for the web server (a webhook's), added before ``on_startup`` starts it."""
     summit: Summit | None = None
     notifier: Notifier | None = None
     web: WebServer | None = None
+    leadership: Leadership | None = None
+    poll_interval: float = 0.0
+    webhook_set: bool = False
     cleanups: list[Callable[[], None]] = field(default_factory=list)
 
 
@@ -96,11 +105,25 @@ def build_application(
         )
     metrics = Metrics()
     builder = builder.application_class(TimedApplication, {"observe": metrics.update_seconds.observe})
-    app = builder.post_init(on_startup).post_shutdown(on_shutdown).build()
+    app = builder.build()
     listen = (settings.http_host, settings.http_port) if settings.http_port else None
-    app.bot_data[BOOT] = Boot(settings, clock, catalog, metrics, Ticks(clock.now()), listen)
+    boot = Boot(settings, clock, catalog, metrics, Ticks(clock.now()), listen)
+    boot.role = lambda: boot.leadership.role() if boot.leadership is not None else "follower"
+    app.bot_data[BOOT] = boot
+    if settings.webhook_path is not None and settings.webhook_secret is not None:
+        secret_token = settings.webhook_secret.get_secret_value()
+        boot.routes.append(webhook_route(settings.webhook_path, secret_token, app, _claim(boot)))
     handlers.register(app)
     return app
+
+
+def _claim(boot: Boot) -> Callable[[int], Awaitable[bool]]:
+    async def claim(update_id: int) -> bool:
+        if boot.summit is None:
+            raise RuntimeError("the store is not open yet")
+        return await boot.summit.store.claim_update(update_id, boot.clock.now())
+
+    return claim
 
 
 async def on_startup(app: App) -> None:
@@ -111,22 +134,75 @@ async def on_startup(app: App) -> None:
     store = await Store.open(boot.settings.db)
     boot.summit = Summit(boot.catalog, store, boot.clock, boot.settings.admins)
     await boot.summit.load()
-    sender = Sender(store, app.bot, boot.clock, Limits(per_second=boot.settings.rate), boot.metrics)
+    jobs = app.job_queue
+    if jobs is None:
+        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
+    leadership = elect(
+        boot.settings.db,
+        elected=lambda: _take_duties(app),
+        deposed=lambda: _drop_duties(app),
+        woken=lambda: _wake_now(jobs),
+    )
+    boot.leadership = leadership
+    limits = Limits(per_second=boot.settings.rate)
+    sender = Sender(store, app.bot, boot.clock, limits, boot.metrics, may_send=leadership.is_leader)
     boot.notifier = Notifier(boot.catalog, store, sender, boot.clock, on_tick=boot.ticks.ticked)
     app.bot_data[handlers.SUMMIT] = boot.summit
     await _serve(app, store)
     await _register_commands(app)
-    jobs = app.job_queue
-    if jobs is None:
-        raise RuntimeError("python-telegram-bot was installed without its job-queue extra")
     jobs.run_repeating(_tick, interval=TICK_EVERY, name="tick", job_kwargs=ALARM)
     jobs.run_repeating(_reload, interval=boot.settings.reload_seconds, name="reload", job_kwargs=ALARM)
-    boot.summit.on_release = boot.summit.on_enqueued = lambda: _wake_now(jobs)
+    boot.summit.on_release = boot.summit.on_enqueued = lambda: _outbox_changed(app, jobs)
     if isinstance(boot.clock, ManualClock):
         boot.cleanups.append(boot.clock.on_jump(lambda: _wake_now(jobs)))
     with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, _reload_now, app)
+    await leadership.start()
+
+
+async def _take_duties(app: App) -> None:
+    """This replica now leads: updates come to it (polling) or Telegram is told where to post them
+    (webhook; every replica takes them in), and the notifier ticks at once."""
+    boot = boot_of(app)
+    boot.ticks.restart(boot.clock.now())
+    if boot.settings.webhook_url is None:
+        updater = app.updater
+        if updater is None:
+            raise RuntimeError("application built without an updater")
+        if not updater.running:  # start_polling deletes any webhook first, as Telegram requires
+            await updater.start_polling(poll_interval=boot.poll_interval, allowed_updates=Update.ALL_TYPES)
+    else:
+        await _set_webhook(app)
     await _ring(app)
+
+
+async def _set_webhook(app: App) -> None:
+    boot = boot_of(app)
+    secret = boot.settings.webhook_secret
+    await app.bot.set_webhook(
+        cast(str, boot.settings.webhook_url),
+        secret_token=secret.get_secret_value() if secret is not None else None,
+        allowed_updates=Update.ALL_TYPES,
+    )
+    boot.webhook_set = True
+    log.info("webhook set: Telegram posts updates to %s", boot.settings.webhook_url)
+
+
+async def _drop_duties(app: App) -> None:
+    """No longer the leader: stop polling (the sender stopped itself: it asks before every message)."""
+    boot = boot_of(app)
+    boot.webhook_set = False
+    if app.updater is not None and app.updater.running:
+        await app.updater.stop()
+
+
+def _outbox_changed(app: App, jobs: JobQueue[Any]) -> None:
+    """A handler wrote to the outbox (or released a held edit): the leader sends it now."""
+    boot = boot_of(app)
+    if boot.leadership is not None and not boot.leadership.is_leader():
+        boot.leadership.nudge()
+        return
+    _wake_now(jobs)
 
 
 async def _serve(app: App, store: Store) -> None:
@@ -172,10 +248,20 @@ async def _tick(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _ring(app: App) -> None:
-    """The alarm rang (or the bot started): send what is owed, then set the alarm for what comes next."""
+    """The alarm rang (or the bot started): send what is owed, then set the alarm for what comes next.
+
+    Only the leader does: a follower's alarm rings and it goes back to sleep.
+    """
     boot = boot_of(app)
-    if boot.notifier is None:
+    if boot.notifier is None or boot.leadership is None or not boot.leadership.is_leader():
         return
+    if boot.settings.webhook_url is not None and not boot.webhook_set:
+        try:
+            await _set_webhook(app)
+        except TelegramError as exc:
+            log.warning("could not set the webhook (%s); trying again at the next tick", exc)
+    if boot.summit is not None:
+        await boot.summit.store.forget_updates(boot.clock.now() - FORGET_UPDATES)
     await boot.notifier.tick()
     wake = await boot.notifier.next_wake()
     jobs = app.job_queue
@@ -230,22 +316,32 @@ async def _reload_off_the_loop(app: App, *, force: bool) -> None:
 
 @contextlib.asynccontextmanager
 async def running(app: App, *, poll_interval: float = 0.0) -> AsyncIterator[App]:
-    """Start the bot as ``run_polling`` would, inside an event loop someone else owns."""
+    """Start the bot inside an event loop someone else owns: it joins the election, and polls (polling
+    mode) while it leads."""
+    boot_of(app).poll_interval = poll_interval
     async with app:
-        await on_startup(app)
         try:
-            updater = app.updater
-            if updater is None:
-                raise RuntimeError("application built without an updater")
-            await updater.start_polling(poll_interval=poll_interval, allowed_updates=Update.ALL_TYPES)
+            await on_startup(app)
             await app.start()
             try:
                 yield app
             finally:
-                await updater.stop()
+                leadership = boot_of(app).leadership
+                if leadership is not None:
+                    await leadership.stop()
                 await app.stop()
         finally:
             await on_shutdown(app)
+
+
+async def _until_signalled(app: App) -> None:
+    """``summitbot run``: serve until SIGINT or SIGTERM, then stop in order (duties, lock, server)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with running(app):
+        await stop.wait()
 
 
 def make_clock(as_of: datetime | None) -> Clock:
@@ -282,7 +378,7 @@ def run(events: Path | None, as_of: str | None, lang: str | None = None) -> int:
             ) from None
         raise UsageError(f"SUMMITBOT_API_URL: cannot reach {settings.api_url} ({reason})") from None
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(_until_signalled(app))
     except ListenError as exc:
         raise UsageError(str(exc)) from None
     return 0

@@ -22,6 +22,7 @@ import heapq
 import itertools
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -167,8 +168,11 @@ class Sender:
         clock: Clock,
         limits: Limits | None = None,
         metrics: SendMetrics | None = None,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self._store = store
+        self._may_send = may_send
+        """Asked before every message: a replica that stopped leading stops sending (``bot.leadership``)."""
         self._bot = bot
         self._clock = clock
         self.metrics = metrics or NoMetrics()
@@ -185,7 +189,7 @@ class Sender:
             try:
                 async with asyncio.TaskGroup() as sends:
                     slots = asyncio.Semaphore(self.pacer.limits.in_flight)
-                    while rows := await self._next_page(recorder):
+                    while self._may_send() and (rows := await self._next_page(recorder)):
                         await self._dispatch(rows, recorder, report, sends, slots)
             finally:
                 stop.set()
@@ -220,6 +224,9 @@ class Sender:
             due = loop.time() + max((row.due_at - self._clock.now()).total_seconds(), 0.0)
             heapq.heappush(queue, (max(due, self.pacer.chat_ready(row.chat_id)), next(order), row))
         while queue:
+            if not self._may_send():
+                log.warning("no longer the leader: %d messages of this page left to the next one", len(queue))
+                return
             ready, _, row = heapq.heappop(queue)
             if self.pacer.chat_ready(row.chat_id) > ready:
                 heapq.heappush(queue, (self.pacer.chat_ready(row.chat_id), next(order), row))
@@ -227,6 +234,9 @@ class Sender:
             moment = self.pacer.reserve(row.chat_id, ready, loop.time())
             await asyncio.sleep(max(moment - loop.time(), 0.0))
             await slots.acquire()
+            if not self._may_send():  # deposed while waiting for the slot: the row stays owed
+                slots.release()
+                return
             sends.create_task(self._deliver(row, recorder, report, slots))
 
     async def _deliver(

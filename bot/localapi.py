@@ -450,6 +450,8 @@ class LocalBotApi:
         self.chat_actions: list[tuple[int, str]] = []
         self.menu_buttons: dict[int | None, JsonDict] = {}
         self.webhook_url = ""
+        self.webhook_secret: str | None = None
+        """The ``secret_token`` of the last ``setWebhook``: what Telegram would send with each post."""
         self._commands: dict[tuple[str, str], list[JsonDict]] = {}
         self._updates: list[JsonDict] = []
         self._update_ids = itertools.count(1)
@@ -545,6 +547,15 @@ class LocalBotApi:
                 )
             await self._wait_for_change(remaining)
         return got
+
+    def take_update(self, update_id: int) -> JsonDict:
+        """Take an update out of the getUpdates queue, as Telegram does to post it to a webhook instead."""
+        for update in self._updates:
+            if update["update_id"] == update_id:
+                self._updates.remove(update)
+                self._notify()
+                return copy.deepcopy(update)
+        raise KeyError(update_id)
 
     async def wait_until_fetched(self, update_id: int | None = None) -> None:
         """Wait until the bot has confirmed (fetched) the update, or every update when none is named."""
@@ -896,6 +907,7 @@ class LocalBotApi:
 
     async def _set_webhook(self, params: JsonDict) -> bool:
         self.webhook_url = _opt_str(params, "url") or ""
+        self.webhook_secret = _opt_str(params, "secret_token")
         if _flag(params, "drop_pending_updates"):
             self._updates.clear()
         self._notify()
@@ -903,6 +915,7 @@ class LocalBotApi:
 
     async def _delete_webhook(self, params: JsonDict) -> bool:
         self.webhook_url = ""
+        self.webhook_secret = None
         if _flag(params, "drop_pending_updates"):
             self._updates.clear()
         return True

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -20,6 +21,7 @@ TELEGRAM_API = "https://api.telegram.org"
 DEFAULT_DB = "sqlite+aiosqlite:///data/summitbot.db"
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _TOKEN_IN_URL = re.compile(r"\d{3,}:[A-Za-z0-9_-]{10,}")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _ASYNC_DRIVERS = {"sqlite": "aiosqlite", "postgresql": "asyncpg"}
 _BACKENDS = {"sqlite": "sqlite", "postgresql": "postgresql", "postgres": "postgresql"}
 DB_EXAMPLES = "sqlite:///data/summitbot.db or postgresql://user:password@host/dbname"
@@ -75,6 +77,10 @@ class Settings(FileSettings):
     )
     http_port: int = Field(default=8080, ge=0, le=65535, validation_alias="SUMMITBOT_HTTP_PORT")
     """The page, the calendar, /healthz and /metrics; 0 turns the web server off."""
+    webhook_url: str | None = Field(default=None, validation_alias="SUMMITBOT_WEBHOOK_URL")
+    """Webhook mode: the public https address Telegram posts updates to; unset: long polling."""
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="SUMMITBOT_WEBHOOK_SECRET")
+    """What Telegram sends in ``X-Telegram-Bot-Api-Secret-Token`` with every update (webhook mode)."""
 
     @field_validator("token", mode="before")
     @classmethod
@@ -96,6 +102,48 @@ class Settings(FileSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("must be an http:// or https:// address, e.g. http://127.0.0.1:8081")
         return value.rstrip("/")
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            return value
+        parsed = urlsplit(value.strip())
+        if parsed.scheme != "https" or not parsed.hostname or parsed.query or parsed.fragment:
+            raise ValueError(
+                "must be the public https:// address Telegram posts updates to, e.g. "
+                "https://summits.example.org/telegram"
+            )
+        if _TOKEN_IN_URL.search(value):
+            raise ValueError("holds what looks like a bot token; use a path of your own, e.g. /telegram")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not _SECRET.fullmatch(value.strip()):
+            raise ValueError("must be 1 to 256 characters: letters A-Z and a-z, digits, _ and -")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError(
+                "SUMMITBOT_WEBHOOK_SECRET: required with SUMMITBOT_WEBHOOK_URL, so that only Telegram "
+                "can post updates"
+            )
+        return self
+
+    @property
+    def webhook_path(self) -> str | None:
+        """Where every replica takes webhook posts in: the path of ``webhook_url`` (``/`` if it has none)."""
+        if self.webhook_url is None:
+            return None
+        return urlsplit(self.webhook_url).path or "/"
 
     @field_validator("db")
     @classmethod
@@ -133,8 +181,11 @@ def _load(kind: type[_S], overrides: dict[str, object]) -> _S:
     except ValidationError as exc:
         lines = []
         for error in exc.errors():
-            field = str(error["loc"][0]) if error["loc"] else "settings"
             message = str(error["msg"]).removeprefix("Value error, ")
+            if not error["loc"]:  # a rule over several settings names them itself
+                lines.append(message)
+                continue
+            field = str(error["loc"][0])
             lines.append(f"{_NAMES.get(field, field)}: {message}")
         raise SettingsError("; ".join(lines)) from None
 

@@ -15,9 +15,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest_asyncio
-from aiohttp import web
+from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
 from bot.localapi import BotApiError, LocalBotApi
 
@@ -86,6 +87,7 @@ class FakeBotApiServer:
         self._group_windows: dict[object, _Window] = {}
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
+        self._posted: dict[int, dict[str, Any]] = {}
 
     async def start(self) -> None:
         app = web.Application()
@@ -125,6 +127,46 @@ class FakeBotApiServer:
 
     def calls(self, method: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.method.lower() == method.lower()]
+
+    # -- webhooks -----------------------------------------------------------------------------
+
+    async def post_update(
+        self,
+        update_id: int,
+        replica: str,
+        *,
+        secret: str | None = None,
+        attempts: int = 5,
+        retry_after: float = 0.1,
+    ) -> list[int]:
+        """Post an update to the webhook the bot set, as Telegram does, and return each answer's status.
+
+        The registered URL is a public https name; ``replica`` (``http://127.0.0.1:<port>``) is where the
+        proxy in front of it would send this post, the path being the registered URL's. The secret is
+        the one ``setWebhook`` gave unless another is named. Like Telegram, a post answered with
+        anything but 2xx (or not answered) is tried again, up to ``attempts`` times; posting the same
+        update again is Telegram retrying one whose answer it never got.
+        """
+        if not self.api.webhook_url:
+            raise RuntimeError("no webhook is set: the bot must call setWebhook first")
+        if update_id not in self._posted:
+            self._posted[update_id] = self.api.take_update(update_id)
+        update = self._posted[update_id]
+        url = replica.rstrip("/") + (urlsplit(self.api.webhook_url).path or "/")
+        token = self.api.webhook_secret if secret is None else secret
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        statuses: list[int] = []
+        async with ClientSession(timeout=ClientTimeout(total=10)) as session:
+            for _ in range(attempts):
+                try:
+                    async with session.post(url, json=update, headers=headers) as response:
+                        statuses.append(response.status)
+                        if 200 <= response.status < 300:
+                            break
+                except ClientError:
+                    statuses.append(0)
+                await asyncio.sleep(retry_after)
+        return statuses
 
     # -- fault injection ----------------------------------------------------------------------
 

@@ -172,3 +172,35 @@ async def test_messages_whose_outcome_is_written_while_the_next_page_is_read_are
     assert outbox.overtaken == outbox.handed_out  # every row was read again, already sent
     assert Counter(m.chat_id for m in fake_bot_api.api.sent) == dict.fromkeys(chats, 1)
     assert report.sent == len(chats)
+
+
+async def test_a_sender_that_stops_leading_stops_sending_and_leaves_the_rest_owed(
+    database_url: str, fake_bot_api: FakeBotApiServer
+) -> None:
+    clock = ManualClock(DAY_BEFORE)
+    chats = list(range(7100, 7120))
+    store = await Store.open(database_url)
+    for chat in chats:
+        fake_bot_api.api.add_chat(chat)
+    await store.enqueue([NewDelivery("alert", chat, TOMORROW, clock.now()) for chat in chats], clock.now())
+    leading = True
+
+    def may_send() -> bool:  # the election says: no longer the leader after the fifth message
+        return leading
+
+    def deposed_after_five(message: object) -> None:
+        nonlocal leading
+        leading = len(fake_bot_api.api.sent) < 5
+
+    fake_bot_api.api.on_send = deposed_after_five
+    async with Bot(TOKEN, base_url=fake_bot_api.base_url, request=AiohttpRequest()) as bot:
+        report = await Sender(store, bot, clock, may_send=may_send).drain()
+        sent = len(fake_bot_api.api.sent)
+        assert 5 <= sent < len(chats)  # those already on their way when it stepped down, no more
+        assert report.sent == sent
+        assert len(await store.pending(clock.now())) == len(chats) - sent  # owed to the next leader
+        leading = True
+        fake_bot_api.api.on_send = None
+        await Sender(store, bot, clock).drain()
+    await store.close()
+    assert Counter(m.chat_id for m in fake_bot_api.api.sent) == dict.fromkeys(chats, 1)

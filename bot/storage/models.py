@@ -124,3 +124,16 @@ class HeldEditRow(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     released_by: Mapped[int | None] = mapped_column(BigInteger)
     dropped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandledUpdateRow(Base):
+    """An update taken in by webhook, so a retried or twice-delivered one is handled once.
+
+    Update ids only need remembering while Telegram may still send the same one again: rows older than
+    a day are pruned (they are no subscriber's record).
+    """
+
+    __tablename__ = "handled_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

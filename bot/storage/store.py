@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Update, func, select, update
+from sqlalchemy import Select, Update, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -35,6 +35,7 @@ from bot.storage.models import (
     DeliveryState,
     EventNoteRow,
     EventStateRow,
+    HandledUpdateRow,
     HeldEditRow,
 )
 
@@ -550,6 +551,27 @@ class Store:
         async for page in self.subscribers():
             written += await self.enqueue((NewDelivery(key, chat.chat_id, text, now) for chat in page), now)
         return written
+
+    # ------------------------------------------------------------ updates taken in by webhook
+
+    async def claim_update(self, update_id: int, now: datetime) -> bool:
+        """True for the first replica to take this update in, False for every later copy (Telegram's
+        retries, or the same update reaching another replica): one INSERT … ON CONFLICT DO NOTHING."""
+        async with self._session.begin() as session:
+            statement = (
+                _upsert(session, HandledUpdateRow)
+                .values(update_id=update_id, handled_at=now)
+                .on_conflict_do_nothing(index_elements=[HandledUpdateRow.update_id])
+                .returning(HandledUpdateRow.update_id)
+            )
+            return (await session.execute(statement)).first() is not None
+
+    async def forget_updates(self, before: datetime) -> int:
+        """Drop update ids taken in before ``before``: Telegram no longer retries them."""
+        async with self._session.begin() as session:
+            old = delete(HandledUpdateRow).where(HandledUpdateRow.handled_at < before)
+            result = await session.execute(old)
+            return int(cast(CursorResult[Any], result).rowcount or 0)
 
     async def pending_keys(self) -> set[str]:
         async with self._session() as session:

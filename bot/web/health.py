@@ -21,7 +21,7 @@ STALE_AFTER = timedelta(seconds=90)
 
 
 def always_leader() -> Role:
-    """Until leader election exists, the one running bot is the leader."""
+    """A web side built without an election (``Site``'s default) speaks for the one bot, the leader."""
     return "leader"
 
 
@@ -38,6 +38,10 @@ class Ticks:
 
     def ticked(self, at: datetime) -> None:
         self.last = at
+
+    def restart(self, at: datetime) -> None:
+        """A replica became the leader: its notifier's age counts from now, not from a former term."""
+        self.started, self.last = at, None
 
 
 @dataclass(frozen=True)
