@@ -60,6 +60,7 @@ class _Premises(_Strict):
     cancelled: list[str]
     postponed: list[str]
     first: list[str] = []
+    since: list[str] = []
     assume: list[str]
     money: list[str]
     place_before: list[str]
@@ -292,6 +293,8 @@ class Lexicon:
     assume: tuple[Phrase, ...]
     first: tuple[Phrase, ...]
     """A claim that something happens for the first time ("first visit", "впервые")."""
+    since: tuple[Phrase, ...]
+    """"Since" or "after": a first since a moment is no claim about everything before it."""
     asked_time: tuple[Phrase, ...]
     """Asking for the time of day ("what time", "во сколько")."""
     asked_day: tuple[Phrase, ...]
@@ -449,6 +452,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         postponed=r.phrases(spec.premises.postponed),
         assume=r.phrases(spec.premises.assume),
         first=r.written(spec.premises.first),
+        since=r.phrases(spec.premises.since),
         asked_time=r.phrases(spec.precision.time),
         asked_day=r.phrases(spec.precision.day),
         money=r.stems(spec.premises.money),
