@@ -66,7 +66,9 @@ class Composer:
             return earlier
         anything = retrieval.rank(self.index, r, self.now, EVENTS_FACTS_GOVERNMENTS, held, main)
         result = self._route(events, anything, held)
-        named = r.intent in STRUCTURED and bool(events) and events[0].named > 0
+        # "who takes part?" is answered by the governments: a question naming more than those
+        # ("who is in Putin's delegation?") needs the confidence of any other
+        named = r.intent in STRUCTURED - {"parties"} and bool(events) and events[0].named > 0
         if not result.html or (
             result.found is not None
             and not retrieval.confident(self.index, r, result.found, named, result.ignore)
