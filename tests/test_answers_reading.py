@@ -431,7 +431,8 @@ def test_how_long_is_asked_of_the_named_event_lasting_several_days(
 ) -> None:
     answer = plain(seed, question, code)
     assert "5–6 December 2025" in answer or "5—6 декабря 2025" in answer
-    assert ("2 days" in answer or "2 дня" in answer) and "2024" not in answer
+    assert "2 days" in answer or "2 дня" in answer
+    assert "2024" not in answer
 
 
 def test_how_long_is_not_read_in_the_past_for_its_verb_last(seed: Catalog) -> None:
@@ -466,7 +467,8 @@ def test_a_first_since_a_moment_is_not_contradicted_by_what_came_before_it(
 
 def test_a_meeting_elsewhere_is_no_earlier_visit_to_india(seed: Catalog) -> None:
     answer = plain(seed, "Putin is coming to India for the first time, right?")
-    assert "SCO" not in answer and "2021" in answer
+    assert "SCO" not in answer
+    assert "2021" in answer
 
 
 @pytest.mark.parametrize(
@@ -477,4 +479,5 @@ def test_a_countdown_to_the_event_a_person_names(
     seed: Catalog, question: str, code: str, countdown: str
 ) -> None:
     answer = plain(seed, question, code, datetime(2025, 12, 1, 10, 0, tzinfo=IST))
-    assert answer.startswith("23") and countdown in answer.splitlines()[0]
+    assert answer.startswith("23")
+    assert countdown in answer.splitlines()[0]
