@@ -344,3 +344,140 @@ def test_any_message_gets_one_valid_message_back(seed: Catalog, parts: list[str]
 )
 def test_a_unit_a_question_word_counts_is_no_period(seed: Catalog, code: str, question: str) -> None:
     assert read(seed, question, code).period is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("када саммит?", "когда саммит?"),
+        ("скока дней до саммита?", "сколько дней до саммита?"),
+        ("скоко ждать саммита?", "сколько ждать саммита?"),
+        ("когда путин приедит?", "когда путин приедет?"),
+        ("чё щас с визитом Путина?", "что сейчас с визитом Путина?"),
+    ],
+)
+def test_colloquial_russian_question_words_get_the_answer_of_the_words_meant(
+    seed: Catalog, typed: str, meant: str
+) -> None:
+    assert plain(seed, typed, "ru") == plain(seed, meant, "ru")
+
+
+def test_a_variant_is_read_as_the_word_meant_keeping_where_it_stands() -> None:
+    said = lexicon.for_language("ru").words("Када, скока?")
+    assert [(w.text, w.clause) for w in said] == [("когда", 0), ("сколько", 1)]
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "missing"),
+    [
+        (
+            "What time does the summit start?",
+            "en",
+            "The file gives no time of day, only the dates: 5–6 December 2025",
+        ),
+        ("во сколько начнется саммит?", "ru", "В файле не указано время, только даты: 5—6 декабря 2025"),
+        ("सम्मेलन कितने बजे शुरू होगा?", "hi", "फ़ाइल में समय नहीं दिया गया है, केवल तारीखें: 5–6 दिसंबर 2025"),
+        (
+            "exact date of Lavrov's visit?",
+            "en",
+            "The exact date is not known yet, only: expected in November 2025",
+        ),
+        (
+            "точная дата визита Лаврова?",
+            "ru",
+            "Точная дата пока неизвестна, известно лишь: ожидается в ноябре 2025",
+        ),
+    ],
+)
+def test_a_time_or_day_the_file_does_not_give_is_said_to_be_missing_first(
+    seed: Catalog, question: str, code: str, missing: str
+) -> None:
+    assert plain(seed, question, code).startswith(missing)
+
+
+def test_the_exact_day_of_an_event_known_to_the_day_is_simply_given(seed: Catalog) -> None:
+    answer = plain(seed, "exact date of the summit?")
+    assert answer.startswith("23rd India–Russia annual summit — 5–6 December 2025")
+
+
+@pytest.mark.parametrize(
+    "question", ["who is in the delegation?", "will Putin and Modi sign an arms deal at the summit?"]
+)
+def test_a_detail_the_file_does_not_hold_about_a_known_event_is_not_known(
+    seed: Catalog, question: str
+) -> None:
+    assert plain(seed, question).startswith("I don't know that")
+
+
+def test_a_place_the_file_does_not_give_starts_with_i_dont_know_then_the_event(seed: Catalog) -> None:
+    answer = plain(seed, "where was the SCO summit held?").splitlines()
+    assert answer[0].startswith("I don't know that")
+    assert answer[1].startswith("Modi and Putin met on the sidelines of the SCO Summit")
+
+
+def test_a_word_only_the_language_file_knows_earns_no_credit(seed: Catalog) -> None:
+    index = passages.index(seed, ENGLISH)
+    reading = read(seed, "summit deal")
+    found = retrieval.subject_stems(index, [0])
+    assert retrieval.confidence(index, reading, found) < retrieval.CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [("how many days will the summit last?", "en"), ("надолго Путин приедет?", "ru")],
+)
+def test_how_long_is_asked_of_the_named_event_lasting_several_days(
+    seed: Catalog, question: str, code: str
+) -> None:
+    answer = plain(seed, question, code)
+    assert "5–6 December 2025" in answer or "5—6 декабря 2025" in answer
+    assert "2 days" in answer or "2 дня" in answer
+    assert "2024" not in answer
+
+
+def test_how_long_is_not_read_in_the_past_for_its_verb_last(seed: Catalog) -> None:
+    assert read(seed, "how many days will the summit last?").tense is None
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "no"),
+    [
+        ("this is Putin's first visit to India, right?", "en", "No: the file records an earlier one"),
+        ("это ведь первый визит Путина в Индию?", "ru", "Нет: в файле есть более раннее"),
+        ("क्या यह पुतिन की पहली भारत यात्रा है?", "hi", "नहीं:"),
+    ],
+)
+def test_a_first_time_claim_is_checked_against_past_events_of_the_same_kind(
+    seed: Catalog, question: str, code: str, no: str
+) -> None:
+    answer = plain(seed, question, code)
+    assert answer.startswith(no)
+    assert "2021" in answer.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is this Putin's first visit since 2022?", "is this Putin's first visit since the conflict began?"],
+)
+def test_a_first_since_a_moment_is_not_contradicted_by_what_came_before_it(
+    seed: Catalog, question: str
+) -> None:
+    assert not plain(seed, question).startswith("No")
+
+
+def test_a_meeting_elsewhere_is_no_earlier_visit_to_india(seed: Catalog) -> None:
+    answer = plain(seed, "Putin is coming to India for the first time, right?")
+    assert "SCO" not in answer
+    assert "2021" in answer
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "countdown"),
+    [("days until putin lands?", "en", "in 4 days"), ("скока дней до приезда путина", "ru", "через 4 дня")],
+)
+def test_a_countdown_to_the_event_a_person_names(
+    seed: Catalog, question: str, code: str, countdown: str
+) -> None:
+    answer = plain(seed, question, code, datetime(2025, 12, 1, 10, 0, tzinfo=IST))
+    assert answer.startswith("23")
+    assert countdown in answer.splitlines()[0]

@@ -13,7 +13,7 @@ from bot.answers.intents import OPEN, Reading
 from bot.answers.passages import Index, Kind, Passage
 from bot.answers.periods import Found, Held, holding
 from bot.answers.retrieval import Ranked
-from bot.events import Catalog, Event, Fact, Government, HistoryItem, Source
+from bot.events import Catalog, Event, Fact, Government, HistoryItem, Precision, Source
 from bot.timeline import Phase, countdown, next_up, upcoming
 from bot.wording import answers as say
 from bot.wording import cards
@@ -61,9 +61,14 @@ class Composer:
         held = holding(self.catalog, r.period.period, self.now, self.today) if r.period else None
         main = self._default_event()
         events = retrieval.rank(self.index, r, self.now, (Event,), held, main)
+        earlier = self._earlier(events)
+        if earlier is not None:
+            return earlier
         anything = retrieval.rank(self.index, r, self.now, EVENTS_FACTS_GOVERNMENTS, held, main)
         result = self._route(events, anything, held)
-        named = r.intent in STRUCTURED and bool(events) and events[0].named > 0
+        # "who takes part?" is answered by the governments: a question naming more than those
+        # ("who is in Putin's delegation?") needs the confidence of any other
+        named = r.intent in STRUCTURED - {"parties"} and bool(events) and events[0].named > 0
         if not result.html or (
             result.found is not None
             and not retrieval.confident(self.index, r, result.found, named, result.ignore)
@@ -152,6 +157,13 @@ class Composer:
                 and (countdown(self._subject(x), self.now).phase is Phase.OVER) == (tense == "past")
             ]
             events = fitting or events
+        if r.intent == "duration":
+            # "how long will Putin stay in India?": of the events named most, one lasting several days
+            most = max((x.named for x in events), default=0.0)
+            lasting = [
+                x for x in events if 0 < most <= x.named + 1e-9 and self._days_long(self._subject(x)) > 1
+            ]
+            events = lasting or events
         if not events:
             return None
         best = events[0]
@@ -161,6 +173,12 @@ class Composer:
         if best.named > 0 or (ranked and ranked[0].subject == best.subject):
             return subject
         return None
+
+    @staticmethod
+    def _days_long(event: Event) -> int:
+        if event.when.precision not in (Precision.DAY, Precision.SPAN):
+            return 0
+        return (event.when.last - event.when.first).days + 1
 
     def _subject(self, ranked: Ranked) -> Event:
         subject = self.index.subjects[ranked.subject]
@@ -198,6 +216,10 @@ class Composer:
         if status is not None:
             lines.append(status)
         lines += premises.confirmation(r, event, governments, lang)
+        if r.asked is not None and r.intent == "when":
+            precision = say.precision_html(event, r.asked, now, lang, zone)
+            if precision is not None:
+                lines.append(precision)
         coming = countdown(event, now).phase is not Phase.OVER
         if (
             (r.yes_no or r.intent == "where")
@@ -249,6 +271,61 @@ class Composer:
         return event
 
     def _structured(self, event: Event, host: Event | None, government: Government | None) -> str:
+        """The field asked about; one the file does not give is said not to be known first ("where was
+        the SCO summit held?"), then what the file has."""
+        body = self._field(event, host, government)
+        if self._lacks(event, host):
+            return self._join([say.dont_know_html(self.lang)], body)
+        return body
+
+    def _lacks(self, event: Event, host: Event | None) -> bool:
+        around = host if host is not None else event
+        match self.reading.intent:
+            case "where":
+                return event.place is None and around.place is None and around.host is None
+            case "host":
+                return event.host is None and around.host is None
+            case "duration":
+                return event.during is not None or self._days_long(event) == 0
+            case _:
+                return False
+
+    def _earlier(self, events: list[Ranked]) -> str | None:
+        """ "This is Putin's first visit to India, right?": not if the file records an earlier event the
+        question's words name as well (Putin's 2021 visit), hosted by a government the question names
+        (else by the same host): a meeting elsewhere is no earlier visit to India.
+
+        A question with a word the file does not use is left to the rest ("his first visit to China?")."""
+        r = self.reading
+        if not r.first_at or not r.yes_no or r.tense == "past" or r.unknown:
+            return None
+        named = [self._subject(x) for x in events if x.named > 0]
+        coming = [e for e in named if countdown(e, self.now).phase is not Phase.OVER]
+        if not coming:
+            return None
+        claimed = coming[0]
+        governments = retrieval.government_stems(self.index)
+        words = {r.words[i].stem for i in r.content if i not in r.first_at} - governments
+        asked_governments = retrieval.named_governments(self.index, r, None)
+        since = r.period.period.first if r.period is not None else None
+        for event in sorted(named, key=lambda e: e.when.last, reverse=True):
+            position = self._position(event)
+            if (
+                position is None
+                or event is claimed
+                or countdown(event, self.now).phase is not Phase.OVER
+                or event.when.last >= claimed.when.first
+                or (since is not None and event.when.first < since)
+                or not all(retrieval.names(self.index, stem, position) for stem in words)
+                or event.host is None
+                or (event.host not in asked_governments if asked_governments else event.host != claimed.host)
+            ):
+                continue
+            line = say.not_first_html(event, self.now, self.lang, self.zone)
+            return self._join([line], cards.event_card_html(event, self.now, self.lang, self.zone))
+        return None
+
+    def _field(self, event: Event, host: Event | None, government: Government | None) -> str:
         lang, now, zone = self.lang, self.now, self.zone
         match self.reading.intent:
             case "when":

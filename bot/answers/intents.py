@@ -67,6 +67,8 @@ Intent = Literal[
     "why",
     "what",
 ]
+Precision = Literal["time", "day"] | None
+
 OPEN: frozenset[str] = frozenset({"significance", "background", "goals", "agenda", "why"})
 """Intents answered with the file's own sentences."""
 
@@ -107,6 +109,10 @@ class Reading:
     place_at: tuple[int, ...]
     """Words right after "in"/"at" (or before "में"): where a place the question assumes would be."""
     stopword_stems: frozenset[str]
+    asked: Precision = None
+    """More precision than a date asked for: the time of day, or the exact day."""
+    first_at: frozenset[int] = frozenset()
+    """Words claiming it is the first of its kind ("Putin's first visit to India, right?")."""
 
     @property
     def stems(self) -> tuple[str, ...]:
@@ -210,7 +216,11 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
     fillers = occurrences(words, lexicon.fillers, names)
     # a filler of several words is no cue: "take place" does not ask where
     idioms = frozenset(occurrences(words, [p for p in lexicon.fillers if len(p) > 1], names))
-    tense, certainty = _tense(words, lexicon, names | _intent(words, lexicon, names | idioms)[1])
+    # Every pattern of the intent is a cue, not a tense: "how many days will the summit last?"
+    first_intent, _ = _intent(words, lexicon, names | idioms)
+    tense, certainty = _tense(
+        words, lexicon, names | _intent_words(words, lexicon, names | idioms, first_intent)
+    )
 
     cancelled = find_any(words, lexicon.cancelled, names)
     postponed = find_any(words, lexicon.postponed, names)
@@ -230,6 +240,15 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
         rest, rest_at = _intent(words, lexicon, taken | intent_at | assumed.at)
         if rest is not None and rest not in ("confirmed", "who_confirmed", "what"):
             confirm_at, intent, intent_at = intent_at, rest, rest_at
+
+    # "what time does it start?", "exact date of the visit?": the date is the answer, and how precise
+    asked_at = find_any(words, lexicon.asked_time, names)
+    asked: Precision = "time" if asked_at is not None else None
+    if asked_at is None:
+        asked_at = find_any(words, lexicon.asked_day, names)
+        asked = "day" if asked_at is not None else None
+    if asked_at is not None and intent not in ("source", "countdown", "duration"):
+        intent, intent_at = "when", asked_at.at | (intent_at if intent == "when" else frozenset())
 
     first = words[0].text if words else ""
     tags = find_any(words[-4:], lexicon.tags) if words else None
@@ -296,6 +315,11 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
         names=names,
         place_at=tuple(place_at),
         stopword_stems=lexicon.stopword_stems,
+        asked=asked,
+        # not left out of a name: the file's "Putin's first visit since 2022" is also a claim
+        first_at=frozenset(occurrences(words, lexicon.first))
+        if find_any(words, lexicon.since) is None
+        else frozenset(),
     )
 
 
@@ -310,6 +334,18 @@ def _intent(
             best = max(found, key=lambda m: (len(m.at), -m.first))
             return name, best.at
     return None, frozenset()
+
+
+def _intent_words(
+    words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int], intent: str | None
+) -> frozenset[int]:
+    """The words of every pattern of ``intent`` that occurs ("how many days" and "will … last")."""
+    keys = keys_of(words)
+    used: set[int] = set()
+    for name, patterns in lexicon.intents:
+        if name == intent:
+            used |= {i for p in patterns if (m := find(words, p, skip, keys)) is not None for i in m.at}
+    return frozenset(used)
 
 
 def _cues(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> set[int]:

@@ -18,7 +18,7 @@ from importlib import resources
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.answers.text import Word, words
+from bot.answers.text import Word, normalise, stem, words
 
 LANGUAGES = ("en", "ru", "hi")
 GAP = 2
@@ -59,6 +59,8 @@ class _Tense(_Strict):
 class _Premises(_Strict):
     cancelled: list[str]
     postponed: list[str]
+    first: list[str] = []
+    since: list[str] = []
     assume: list[str]
     money: list[str]
     place_before: list[str]
@@ -93,6 +95,11 @@ class _Periods(_Strict):
     numbers: dict[int, list[str]]
 
 
+class _Precision(_Strict):
+    time: list[str] = []
+    day: list[str] = []
+
+
 class _Romanized(_Strict):
     stopwords: list[str]
     fillers: list[str]
@@ -100,6 +107,7 @@ class _Romanized(_Strict):
     concepts: dict[str, list[str]]
     intents: list[_Intent]
     yes_no: _YesNo
+    precision: _Precision = _Precision()
     markers: list[str]
 
 
@@ -107,6 +115,7 @@ class _File(_Strict):
     stopwords: list[str]
     fillers: list[str]
     irregular: dict[str, str]
+    variants: dict[str, str] = {}
     synonyms: dict[str, str]
     tense: _Tense
     concepts: dict[str, list[str]]
@@ -115,6 +124,7 @@ class _File(_Strict):
     yes_no: _YesNo
     anything: list[str]
     premises: _Premises
+    precision: _Precision = _Precision()
     periods: _Periods
     romanized: _Romanized | None = None
 
@@ -261,6 +271,8 @@ class Lexicon:
     fillers: tuple[Phrase, ...]
     """As written: "visiting" says nothing, "visit" names the summit."""
     irregular: dict[str, str]
+    variants: dict[str, str]
+    """Colloquial or misspelt question words → the word meant, as written ("када" → "когда")."""
     synonyms: tuple[tuple[Phrase, str], ...]
     """A question's phrase → the stem of the events file's word for it ("in touch" → "contact")."""
     past: tuple[Phrase, ...]
@@ -279,6 +291,14 @@ class Lexicon:
     cancelled: tuple[Phrase, ...]
     postponed: tuple[Phrase, ...]
     assume: tuple[Phrase, ...]
+    first: tuple[Phrase, ...]
+    """A claim that something happens for the first time ("first visit", "впервые")."""
+    since: tuple[Phrase, ...]
+    """"Since" or "after": a first since a moment is no claim about everything before it."""
+    asked_time: tuple[Phrase, ...]
+    """Asking for the time of day ("what time", "во сколько")."""
+    asked_day: tuple[Phrase, ...]
+    """Asking for the exact day ("exact date", "какого числа")."""
     money: frozenset[str]
     place_before: frozenset[str]
     place_after: frozenset[str]
@@ -291,7 +311,16 @@ class Lexicon:
     """Words only Hinglish uses, as written (the romanized lexicon only)."""
 
     def words(self, text: str) -> list[Word]:
-        return words(text, self.irregular)
+        """The text's words, a colloquial or misspelt question word read as the word meant."""
+        said = words(text, self.irregular)
+        if not self.variants:
+            return said
+        return [
+            replace(w, text=meant, stem=stem(self.irregular.get(meant, meant)))
+            if (meant := self.variants.get(w.text)) is not None
+            else w
+            for w in said
+        ]
 
 
 class _Reader:
@@ -394,7 +423,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         months={s: i for i, names in enumerate(p.months, 1) for s in r.keys(names)},
         numbers={s: n for n, names in p.numbers.items() for s in r.keys(names)},
     )
-    vocabulary = _vocabulary(_texts(spec.model_copy(update={"romanized": None})), r.irregular)
+    vocabulary = _vocabulary(_texts(spec.model_copy(update={"romanized": None, "variants": {}})), r.irregular)
     stopword_stems = r.stems(spec.stopwords)
     return Lexicon(
         code=code,
@@ -402,6 +431,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         stopword_stems=stopword_stems,
         fillers=r.written(spec.fillers),
         irregular=r.irregular,
+        variants={normalise(k): normalise(v) for k, v in spec.variants.items()},
         synonyms=tuple(
             (phrase, target[0])
             for source, word in spec.synonyms.items()
@@ -421,6 +451,10 @@ def _compile(spec: _File, code: str) -> Lexicon:
         cancelled=r.phrases(spec.premises.cancelled),
         postponed=r.phrases(spec.premises.postponed),
         assume=r.phrases(spec.premises.assume),
+        first=r.written(spec.premises.first),
+        since=r.phrases(spec.premises.since),
+        asked_time=r.phrases(spec.precision.time),
+        asked_day=r.phrases(spec.precision.day),
         money=r.stems(spec.premises.money),
         place_before=r.stems(spec.premises.place_before),
         place_after=r.stems(spec.premises.place_after),
@@ -452,6 +486,8 @@ def _romanized(base: Lexicon, spec: _Romanized) -> Lexicon:
         intents=intents,
         openers=base.openers | r.texts(spec.yes_no.openers),
         tags=base.tags + r.phrases(spec.yes_no.tags),
+        asked_time=base.asked_time + r.phrases(spec.precision.time),
+        asked_day=base.asked_day + r.phrases(spec.precision.day),
         markers=r.texts(spec.markers),
         vocabulary={**base.vocabulary, **vocabulary},
         cue_stems=base.cue_stems | (frozenset(vocabulary.values()) - stopword_stems),

@@ -31,7 +31,8 @@ NAMED_CONFIDENCE = 0.25
 """For a when/where/confirmed/… question about an event its names point to: the words left over are
 mostly how it is asked ("when does the summit kick off?")."""
 ELSEWHERE = 0.5
-"""The credit of a word the file uses, but not where the answer comes from."""
+"""The credit of a word the file uses, but not where the answer comes from; a word the file never uses
+(one only the language file knows, as "deal" of "big deal") gets none."""
 MIN_SHARED = 3
 """Two stems meet when one begins the other and the shorter has this many letters ("инд" of "Индия"
 and "индийск" of "индийский"), for telling whether a word is found."""
@@ -88,6 +89,11 @@ def _naming(index: Index, stem: str) -> frozenset[int]:
         found = frozenset(i for i, names in enumerate(index.name_stems) if _meets(stem, names))
         index.memo[("naming", stem)] = found
     return found
+
+
+def names(index: Index, stem: str, subject: int) -> bool:
+    """Whether one of the subject's names has the stem (or a stem beginning it or begun by it)."""
+    return subject in _naming(index, stem)
 
 
 def _governmental(index: Index, stem: str) -> bool:
@@ -170,7 +176,10 @@ def confidence(
             continue
         weight = index.idf(word.stem) * reading.pulled.get(i, 1.0)
         total += index.idf(word.stem)
-        share += weight if _meets(word.stem, found) else weight * ELSEWHERE
+        if _meets(word.stem, found):
+            share += weight
+        elif index.knows(word.stem):
+            share += weight * ELSEWHERE
     return 1.0 if total == 0 else share / total
 
 

@@ -363,12 +363,16 @@ def not_in_period_html(
     return f"{escape(no)} {line}"
 
 
+def dont_know_html(lang: Language) -> str:
+    return escape(lang._("I don't know that: I can only answer from my events file, and it does not say."))
+
+
 def answer_unknown_html(suggestions: Sequence[Event], lang: Language) -> str:
     """Said instead of guessing: the file is all the bot knows, and it does not cover the question.
 
     It states nothing from the file, so it cites nothing.
     """
-    lines = [escape(lang._("I don't know that: I can only answer from my events file, and it does not say."))]
+    lines = [dont_know_html(lang)]
     if suggestions:
         lines.append(escape(lang._("The closest events I know about:")))
         lines += [f"• {title_html(event, lang)}" for event in suggestions]
@@ -377,6 +381,36 @@ def answer_unknown_html(suggestions: Sequence[Event], lang: Language) -> str:
 
 
 # ---------------------------------------------------------------- premises, corrected first
+
+
+def precision_html(
+    event: Event, asked: str, now: datetime, lang: Language, reader_zone: ZoneInfo | None = None
+) -> str | None:
+    """Said first when a question asks for more than the file knows: a time of day ("what time does
+    it start?") of an event known to the day, or the exact day of one known to the month or a window."""
+    precision = event.when.precision
+    if precision is Precision.EXACT or (asked == "day" and precision in (Precision.DAY, Precision.SPAN)):
+        return None
+    when = when_text(event, now, lang, reader_zone)
+    if precision in (Precision.DAY, Precision.SPAN):
+        days = (event.when.last - event.when.first).days + 1
+        line = lang.ngettext(
+            "The file gives no time of day, only the date: {when}",
+            "The file gives no time of day, only the dates: {when}",
+            days,
+        )
+    elif is_over(event, now):
+        line = lang._("The file gives no exact date for it, only: {when}")
+    else:
+        line = lang._("The exact date is not known yet, only: {when}")
+    return escape(line.format(when=when))
+
+
+def not_first_html(earlier: Event, now: datetime, lang: Language, reader_zone: ZoneInfo | None = None) -> str:
+    """ "This is his first visit, right?" when the file records an earlier one of the same kind."""
+    return lang._("No: the file records an earlier one, {title} ({when}).").format(
+        title=title_html(earlier, lang), when=escape(when_text(earlier, now, lang, reader_zone))
+    )
 
 
 def not_called_off_html(event: Event, lang: Language) -> str:
