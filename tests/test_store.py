@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.storage import Choices, DeliveryState, NewDelivery, Outcome, Store
+from tests.conftest import execute
 
 NOW = datetime(2025, 10, 1, 3, 30, tzinfo=UTC)
 
@@ -166,3 +167,21 @@ async def test_a_group_that_became_a_supergroup_keeps_its_choices_and_owed_messa
         "ru",
     )
     assert [row.chat_id for row in await store.pending(NOW)] == [-100999]
+
+
+async def test_messages_past_the_two_billionth_are_written_sent_and_recorded(
+    database_url: str, store: Store
+) -> None:
+    """A million subscribers write a million rows per alert: 32-bit ids would run out within a few
+    hundred broadcasts, and every later alert would fail to be written."""
+    last_int32 = 2**31 - 1
+    if database_url.startswith("postgresql"):
+        await execute(database_url, "SELECT setval('deliveries_id_seq', 2147483647)")
+    else:  # SQLite hands out one more than the highest rowid
+        await store.enqueue([NewDelivery("summit/lead/7d/x", 8, "earlier", NOW)], NOW)
+        await execute(database_url, "UPDATE deliveries SET id = 2147483647, state = 'sent'")
+    assert await store.enqueue([NewDelivery("summit/lead/1d/x", 8, "hello", NOW)], NOW) == 1
+    (pending,) = await store.pending(NOW)
+    assert pending.id > last_int32
+    await store.record([Outcome(pending.id, DeliveryState.SENT)], NOW)
+    assert "summit/lead/1d/x" in await store.sent_to(8)

@@ -73,7 +73,11 @@ class DeliveryRow(Base):
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("key", "chat_id", name="one_delivery_per_chat"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # 64-bit ids (a million subscribers write a million rows per alert); SQLite's rowid is already 64-bit
+    # and autoincrements only as INTEGER
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
     key: Mapped[str] = mapped_column(String(200))
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     text: Mapped[str] = mapped_column(Text)
