@@ -193,7 +193,7 @@ async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(await summit_of(context).events_html(chat_of(update)))
+    await _reply(message_of(update), await summit_of(context).events_reply(chat_of(update)))
 
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -441,8 +441,27 @@ async def event_button(update: Update, context: ContextTypes.DEFAULT_TYPE, data:
             listed = await summit.following(chat)
             await message.edit_text(listed.html, parse_mode=ParseMode.HTML, reply_markup=_markup(listed))
         else:
-            button = await summit.follow_button(chat, event_id, lang)
-            await message.edit_reply_markup(_markup(Reply("", ((button,),))))
+            await message.edit_reply_markup(await _toggled(summit, chat, message, data, event_id, lang))
+
+
+async def _toggled(
+    summit: Summit, chat: Chat, message: Message, pressed: str, event_id: str, lang: Language
+) -> InlineKeyboardMarkup | None:
+    """The message's buttons with the pressed Follow turned into Unfollow (or back), the others kept."""
+    rows = message.reply_markup.inline_keyboard if message.reply_markup is not None else ()
+    plain = (replies.button_follow_event(lang), replies.button_unfollow_event(lang))
+    kept: list[tuple[tuple[str, str], ...]] = []
+    for row in rows:
+        buttons: list[tuple[str, str]] = []
+        for button in row:
+            data = str(button.callback_data)
+            if data == pressed:
+                titled = button.text not in plain
+                buttons.append(await summit.follow_button(chat, event_id, lang, titled=titled))
+            else:
+                buttons.append((button.text, data))
+        kept.append(tuple(buttons))
+    return _markup(Reply("", tuple(kept)))
 
 
 def _toast(html: str) -> str:

@@ -41,6 +41,8 @@ DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 INLINE_RESULTS = 50
 """The most results one answer to an inline query may hold."""
 ANNOUNCE = "announce/"
+EVENT_BUTTONS = 10
+"""Follow buttons under /events: the nearest upcoming events (a phone shows about this many)."""
 """The outbox key prefix of an operator's announcement: ``announce/<preview>``."""
 
 
@@ -302,11 +304,24 @@ class Summit:
         html = cards.event_detail_html(event, now, lang, zone)
         return Reply(html, ((await self.follow_button(chat, event.id, lang),),))
 
-    async def follow_button(self, chat: Chat, event_id: str, lang: Language) -> tuple[str, str]:
-        """Follow, or Unfollow when the chat follows this event on its own."""
-        if (await self.store.follows_of(chat.id)).get(event_id) == FOLLOWING:
-            return replies.button_unfollow_event(lang), UNFOLLOW_BUTTON + snooze.handle(event_id)
-        return replies.button_follow_event(lang), FOLLOW_BUTTON + snooze.handle(event_id)
+    async def follow_button(
+        self, chat: Chat, event_id: str, lang: Language, titled: bool = False
+    ) -> tuple[str, str]:
+        """Follow, or Unfollow when the chat follows this event on its own; ``titled``: with the event's
+        title, for a list of events."""
+        follows = await self.store.follows_of(chat.id)
+        return self._follow_button(event_id, follows.get(event_id) == FOLLOWING, lang, titled)
+
+    def _follow_button(self, event_id: str, followed: bool, lang: Language, titled: bool) -> tuple[str, str]:
+        handle = snooze.handle(event_id)
+        if titled:
+            title = self._title(event_id, lang)
+            if followed:
+                return replies.button_unfollow_titled(title, lang), UNFOLLOW_BUTTON + handle
+            return replies.button_follow_titled(title, lang), FOLLOW_BUTTON + handle
+        if followed:
+            return replies.button_unfollow_event(lang), UNFOLLOW_BUTTON + handle
+        return replies.button_follow_event(lang), FOLLOW_BUTTON + handle
 
     # ------------------------------------------------------------ following one event, muting, snoozing
 
@@ -443,9 +458,18 @@ class Summit:
         return replies.quiet_now(str(hours_now) if hours_now else None, zone.key if zone else None, lang)
 
     async def events_html(self, chat: Chat) -> str:
+        return (await self.events_reply(chat)).html
+
+    async def events_reply(self, chat: Chat) -> Reply:
+        """/events: the list, with a button to follow (or stop following) each upcoming event."""
         now, catalog, (lang, zone) = self.clock.now(), self.catalog.current, await self._reader(chat)
         upcoming, recent = timeline.upcoming(catalog, now), timeline.recent(catalog, now)
-        return cards.events_html(upcoming, recent, now, lang, zone)
+        follows = await self.store.follows_of(chat.id)
+        buttons = tuple(
+            (self._follow_button(e.id, follows.get(e.id) == FOLLOWING, lang, titled=True),)
+            for e in upcoming[:EVENT_BUTTONS]
+        )
+        return Reply(cards.events_html(upcoming, recent, now, lang, zone), buttons)
 
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""

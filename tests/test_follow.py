@@ -254,3 +254,19 @@ async def test_quiet_says_what_is_set_and_asks_for_a_zone_first(bot: Harness) ->
     assert set_ == shown
     assert shown.startswith("Quiet hours: 22:00-07:00 (Europe/Berlin).")
     assert off.startswith("No quiet hours")
+
+
+async def test_events_offers_to_follow_each_upcoming_event_and_the_pressed_button_turns(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/events")
+        listing, buttons = last_message(bot, ALICE)
+        said = await press(bot, ALICE, listing, "f:lavrov-visit-2025")
+        assert await bot.store.follows_of(ALICE) == {"lavrov-visit-2025": "follow"}
+    assert ("🔔 Follow: Foreign Minister Sergey Lavrov's visit to India", "f:lavrov-visit-2025") in buttons
+    assert ("🔔 Follow: 23rd India–Russia annual summit", "f:summit-2025") in buttons
+    assert said is not None
+    assert said.startswith("You follow Foreign Minister Sergey Lavrov's visit to India")
+    after = bot.api.message(ALICE, listing).buttons
+    assert ("🔕 Unfollow: Foreign Minister Sergey Lavrov's visit to India", "u:lavrov-visit-2025") in after
+    assert ("🔔 Follow: 23rd India–Russia annual summit", "f:summit-2025") in after
+    assert len(after) == len(buttons)

@@ -508,6 +508,15 @@ def button_unfollow_event(lang: Language) -> str:
     return lang._("🔕 Unfollow")
 
 
+def button_follow_titled(title: str, lang: Language) -> str:
+    """Under /events: follow one event (``title`` is plain text)."""
+    return lang._("🔔 Follow: {title}").format(title=title)
+
+
+def button_unfollow_titled(title: str, lang: Language) -> str:
+    return lang._("🔕 Unfollow: {title}").format(title=title)
+
+
 def button_stop(title: str, lang: Language) -> str:
     """Under /following: stop following one event (``title`` is plain text)."""
     return lang._("Stop: {title}").format(title=title)
