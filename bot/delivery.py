@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import heapq
 import itertools
+import json
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -255,7 +256,7 @@ class Sender:
         for _ in range(MAX_FLOOD_WAITS):
             await asyncio.sleep(max(self.pacer.paused_until - loop.time(), 0.0))
             try:
-                await self._send(chat_id, delivery.text)
+                await self._send(chat_id, delivery)
             except RetryAfter as exc:
                 wait = (
                     exc.retry_after
@@ -286,12 +287,18 @@ class Sender:
             return Outcome(delivery.id, DeliveryState.SENT)
         return self._retry(delivery, report, "flood control kept refusing")
 
-    async def _send(self, chat_id: int, text: str) -> None:
+    async def _send(self, chat_id: int, delivery: Delivery) -> None:
+        """The row's text, with its buttons if it has any, silently if quiet hours said so."""
+        markup = (
+            InlineKeyboardMarkup.de_json(json.loads(delivery.markup), self._bot) if delivery.markup else None
+        )
         await self._bot.send_message(
             chat_id,
-            text,
+            delivery.text,
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_markup=markup,
+            disable_notification=delivery.silent,
         )
 
     def _retry(self, delivery: Delivery, report: DrainReport, error: str) -> Outcome:

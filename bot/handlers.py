@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from html import escape
+from html import escape, unescape
 from typing import cast
 
 from telegram import (
@@ -34,7 +34,18 @@ from telegram.ext import (
 from telegram.helpers import create_deep_linked_url
 
 from bot.languages import SUPPORTED
-from bot.service import AlertPreview, Chat, SharedEvent, Summit
+from bot.service import (
+    FOLLOW_BUTTON,
+    SNOOZE_BUTTON,
+    STOP_BUTTON,
+    UNFOLLOW_BUTTON,
+    UNMUTE_BUTTON,
+    AlertPreview,
+    Chat,
+    Reply,
+    SharedEvent,
+    Summit,
+)
 from bot.wording import chat as replies
 from bot.wording.language import ENGLISH, Language, language
 
@@ -141,8 +152,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     event = summit.linked_event(args[0]) if len(args) == 1 else None
     if event is not None:
         if await may_change(update, context):
-            html = await summit.subscribe_from_link(chat, event)
-            await message_of(update).reply_html(html, reply_markup=menu(True, lang))
+            await _reply(message_of(update), await summit.follow_from_link(chat, event))
         return
     subscribed = await summit.is_subscribed(chat)
     welcome = replies.welcome_html(lang)
@@ -183,7 +193,7 @@ async def next_event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def events(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await message_of(update).reply_html(await summit_of(context).events_html(chat_of(update)))
+    await _reply(message_of(update), await summit_of(context).events_reply(chat_of(update)))
 
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -330,9 +340,134 @@ async def status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def event(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/event <id or name>: one event with its history."""
-    text = await summit_of(context).event_html(chat_of(update), " ".join(context.args or []))
-    await message_of(update).reply_html(text)
+    """/event <id or name>: one event with its history, and a button to follow it."""
+    reply = await summit_of(context).event_reply(chat_of(update), " ".join(context.args or []))
+    await _reply(message_of(update), reply)
+
+
+def _markup(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in reply.buttons]
+    return InlineKeyboardMarkup(rows)
+
+
+async def _reply(message: Message, reply: Reply | str) -> None:
+    if isinstance(reply, str):
+        await message.reply_html(reply)
+    else:
+        await message.reply_html(reply.html, reply_markup=_markup(reply))
+
+
+async def _one_event(update: Update, context: ContextTypes.DEFAULT_TYPE, command: str) -> None:
+    """/follow, /unfollow, /mute and /unmute <event>: changes a setting, so in a group only its admins."""
+    summit, chat = summit_of(context), chat_of(update)
+    if not await may_change(update, context):
+        return
+    named = await summit.named(chat, command, " ".join(context.args or []))
+    if isinstance(named, Reply):
+        await _reply(message_of(update), named)
+        return
+    action = {
+        "follow": summit.follow,
+        "unfollow": summit.unfollow,
+        "mute": summit.mute,
+        "unmute": summit.unmute,
+    }
+    await message_of(update).reply_html(await action[command](chat, named))
+
+
+async def follow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _one_event(update, context, "follow")
+
+
+async def unfollow(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _one_event(update, context, "unfollow")
+
+
+async def mute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _one_event(update, context, "mute")
+
+
+async def unmute(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await _one_event(update, context, "unmute")
+
+
+async def following(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/following: anyone may look; its buttons change settings and are checked when pressed."""
+    await _reply(message_of(update), await summit_of(context).following(chat_of(update)))
+
+
+async def quiet_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/quiet [HH:MM-HH:MM | off]: quiet hours in the chat's zone."""
+    if context.args and not await may_change(update, context):
+        return
+    text = await summit_of(context).set_quiet(chat_of(update), " ".join(context.args or []))
+    await message_of(update).reply_text(text)
+
+
+async def event_button(update: Update, context: ContextTypes.DEFAULT_TYPE, data: str) -> None:
+    """Follow, Unfollow, Stop, Unmute and the snooze buttons: the answer is a short notice; a card's
+    button turns into its opposite, and the /following list is shown anew."""
+    query = update.callback_query
+    if query is None or not await may_change(update, context):
+        return
+    summit, chat = summit_of(context), chat_of(update)
+    lang = await summit.language_of(chat)
+    if data.startswith(SNOOZE_BUTTON):
+        option, _, ref = data.removeprefix(SNOOZE_BUTTON).partition(":")
+        await query.answer(await summit.snooze(chat, option, ref))
+        return
+    prefix = next(
+        p for p in (UNMUTE_BUTTON, FOLLOW_BUTTON, UNFOLLOW_BUTTON, STOP_BUTTON) if data.startswith(p)
+    )
+    event_id = await summit.resolve(chat, data.removeprefix(prefix))
+    if event_id is None:
+        await query.answer(replies.event_gone(lang), show_alert=True)
+        return
+    actions = {
+        FOLLOW_BUTTON: summit.follow,
+        UNFOLLOW_BUTTON: summit.unfollow,
+        STOP_BUTTON: summit.unfollow,
+        UNMUTE_BUTTON: summit.unmute,
+    }
+    html = await actions[prefix](chat, event_id)
+    await query.answer(_toast(html))
+    message = query.message
+    if not isinstance(message, Message):
+        return
+    with contextlib.suppress(BadRequest):  # unchanged: a second press of the same button
+        if prefix in (STOP_BUTTON, UNMUTE_BUTTON):
+            listed = await summit.following(chat)
+            await message.edit_text(listed.html, parse_mode=ParseMode.HTML, reply_markup=_markup(listed))
+        else:
+            await message.edit_reply_markup(await _toggled(summit, chat, message, data, event_id, lang))
+
+
+async def _toggled(
+    summit: Summit, chat: Chat, message: Message, pressed: str, event_id: str, lang: Language
+) -> InlineKeyboardMarkup | None:
+    """The message's buttons with the pressed Follow turned into Unfollow (or back), the others kept."""
+    rows = message.reply_markup.inline_keyboard if message.reply_markup is not None else ()
+    plain = (replies.button_follow_event(lang), replies.button_unfollow_event(lang))
+    kept: list[tuple[tuple[str, str], ...]] = []
+    for row in rows:
+        buttons: list[tuple[str, str]] = []
+        for button in row:
+            data = str(button.callback_data)
+            if data == pressed:
+                titled = button.text not in plain
+                buttons.append(await summit.follow_button(chat, event_id, lang, titled=titled))
+            else:
+                buttons.append((button.text, data))
+        kept.append(tuple(buttons))
+    return _markup(Reply("", tuple(kept)))
+
+
+def _toast(html: str) -> str:
+    """A callback's notice is plain text of at most 200 characters."""
+    plain = re.sub(r"<[^>]+>", "", html).split("\n")[0]
+    return unescape(plain)[:200]
 
 
 async def chosen_language(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
@@ -345,6 +480,7 @@ VIEWS = {"next": next_event, "events": events}
 LANGUAGE = "language:"
 CONFIRM = "announce:confirm"
 CANCEL = "announce:cancel"
+EVENT_BUTTONS = (FOLLOW_BUTTON, UNFOLLOW_BUTTON, STOP_BUTTON, UNMUTE_BUTTON, SNOOZE_BUTTON)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -355,6 +491,9 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query is None:
         return
     data = query.data or ""
+    if data.startswith(EVENT_BUTTONS):
+        await event_button(update, context, data)
+        return
     if data in (CONFIRM, CANCEL):
         await announce_button(update, context, confirmed=data == CONFIRM)
         return
@@ -452,6 +591,12 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
         "release": release,
         "announce": announce,
         "testalert": testalert,
+        "follow": follow,
+        "unfollow": unfollow,
+        "mute": mute,
+        "unmute": unmute,
+        "following": following,
+        "quiet": quiet_command,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))

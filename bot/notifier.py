@@ -23,12 +23,12 @@ import asyncio
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot import alerts, changes
+from bot import alerts, changes, quiet, snooze
 from bot.alerts import AlertKind, PlannedAlert
 from bot.catalog import LiveCatalog
 from bot.changes import DATED, ChangeItem, ChatNotes, EventChange, Snapshot, Told, note_key, note_number
@@ -50,6 +50,7 @@ REMIND = timedelta(minutes=10)  # a failure or a held edit that persists is logg
 
 AlertText = Callable[[PlannedAlert, datetime, Language, ZoneInfo | None], str]
 NoteText = Callable[[Event, Sequence[ChangeItem], Iterable[Government], Language, ZoneInfo | None], str]
+Buttons = Callable[[Event, datetime, datetime, Language, ZoneInfo | None], str | None]
 _ALERT_KINDS = frozenset(kind.value for kind in AlertKind)
 
 
@@ -59,6 +60,7 @@ class Renderer:
 
     alert: AlertText = notices.alert_html
     note: NoteText = notices.change_note_html
+    buttons: Buttons = snooze.markup
 
 
 @cache
@@ -71,6 +73,21 @@ def reader_zone(name: str | None) -> ZoneInfo | None:
     except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
         log.warning("unknown time zone %r stored for a chat; its messages use the event's zone", name)
         return None
+
+
+def can_wait(alert: PlannedAlert) -> bool:
+    """A reminder a day or more ahead may wait for the end of quiet hours (``bot.quiet``)."""
+    return alert.kind is AlertKind.LEAD and alert.lead is not None and alert.lead >= timedelta(days=1)
+
+
+def timed(row: NewDelivery, sub: Subscriber, event: Event, waits: bool) -> NewDelivery:
+    """The row as the chat's quiet hours have it: on time, held for the digest, or silent."""
+    when = quiet.timing(
+        quiet.parse(sub.quiet), reader_zone(sub.timezone), row.due_at, event.when.earliest, waits
+    )
+    if when.held:
+        return replace(row, due_at=when.due, state=DeliveryState.HELD, markup=None)
+    return replace(row, silent=when.silent)
 
 
 def alert_event(key: str) -> str | None:
@@ -90,7 +107,12 @@ class FanOut:
     """
 
     def __init__(
-        self, due: Iterable[PlannedAlert], now: datetime, spacing: timedelta, render: AlertText
+        self,
+        due: Iterable[PlannedAlert],
+        now: datetime,
+        spacing: timedelta,
+        render: AlertText,
+        buttons: Buttons | None = None,
     ) -> None:
         self._by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
         for alert in due:
@@ -99,6 +121,8 @@ class FanOut:
         self._total: Counter[str] = Counter()
         self._given: Counter[str] = Counter()
         self._texts: dict[tuple[str, str | None, str | None], str] = {}
+        self._buttons = buttons
+        self._markups: dict[tuple[str, str | None, str | None], str | None] = {}
 
     def _owed(self, sub: Subscriber) -> Iterator[tuple[list[PlannedAlert], PlannedAlert]]:
         """Per event: the older alerts this chat missed, and the latest one, which it gets."""
@@ -118,6 +142,15 @@ class FanOut:
             self._texts[key] = self._render(alert, self._now, lang, zone)
         return self._texts[key]
 
+    def _markup(self, alert: PlannedAlert, sub: Subscriber) -> str | None:
+        if self._buttons is None:
+            return None
+        key = (alert.key, sub.timezone, sub.language)
+        if key not in self._markups:
+            lang, zone = language(sub.language), reader_zone(sub.timezone)
+            self._markups[key] = self._buttons(alert.event, alert.moment, self._now, lang, zone)
+        return self._markups[key]
+
     def prepare(self, page: Iterable[Subscriber]) -> None:
         for sub in page:
             for _, latest in self._owed(sub):
@@ -132,8 +165,14 @@ class FanOut:
                 self._given[latest.key] += 1
                 later = max(self._total[latest.key] - self._given[latest.key], 0)  # a chat new since prepare
                 shift = self._spacing * later + (FINISH_EARLY if self._spacing else ZERO)
-                text = self._text(latest, sub)
-                rows.append(NewDelivery(latest.key, sub.chat_id, text, latest.moment - shift))
+                row = NewDelivery(
+                    latest.key,
+                    sub.chat_id,
+                    self._text(latest, sub),
+                    latest.moment - shift,
+                    markup=self._markup(latest, sub),
+                )
+                rows.append(timed(row, sub, latest.event, can_wait(latest)))
         return rows
 
 
@@ -261,6 +300,12 @@ class Notifier:
                     if done:
                         self._announced = catalog
             await self._fan_out(now)
+            try:
+                await self._digests(now)
+            except Exception as exc:  # the owed alerts must go out whatever went wrong here
+                self._failures.failed("the digests after quiet hours", exc)
+            else:
+                self._failures.succeeded("the digests after quiet hours")
         if self._on_tick is not None:
             self._on_tick(self._clock.now())
         return await self._sender.drain()
@@ -376,7 +421,7 @@ class Notifier:
         async with self._store.announcing(event.id, snapshot, now) as writer:
             if writer.seq != told.number:
                 return None
-            async for page in writer.subscribers():
+            async for page in writer.subscribers(event_id=event.id):
                 ids = [sub.chat_id for sub in page]
                 notes = _chat_notes(event.id, await writer.notes(ids, earlier))
                 told_page = changes.announce(event, told, notes, ids, now)
@@ -391,7 +436,9 @@ class Notifier:
                         texts[cache_key] = self.render.note(
                             event, items, governments, language(sub.language), reader_zone(sub.timezone)
                         )
-                    deliveries.append(NewDelivery(key, sub.chat_id, texts[cache_key], now))
+                    deliveries.append(
+                        timed(NewDelivery(key, sub.chat_id, texts[cache_key], now), sub, event, True)
+                    )
                     if any(item.kind in DATED for item in items):
                         skipped = DeliveryState.SKIPPED
                         deliveries += [NewDelivery(a.key, sub.chat_id, "", a.moment, skipped) for a in passed]
@@ -429,6 +476,23 @@ class Notifier:
             log.info(
                 "%d waiting alert message(s) skipped: their event changed since they were written", skipped
             )
+
+    # ------------------------------------------------------------ quiet hours
+
+    async def _digests(self, now: datetime) -> None:
+        """Messages held through a chat's quiet hours that ended go out together, one digest per chat."""
+        while held := await self._store.held_due(now):
+            by_chat: dict[int, list[str]] = defaultdict(list)
+            ids: dict[int, list[int]] = defaultdict(list)
+            spoken: dict[int, str | None] = {}
+            for row in held:
+                by_chat[row.chat_id].append(row.text)
+                ids[row.chat_id].append(row.id)
+                spoken[row.chat_id] = row.language
+            for chat_id, texts in by_chat.items():
+                text = notices.digest_html(texts, language(spoken[chat_id]))
+                await self._store.digest(chat_id, ids[chat_id], f"digest/{ids[chat_id][0]}", text, now)
+            log.info("%d held message(s) went out in %d digest(s)", len(held), len(by_chat))
 
     # ------------------------------------------------------------ alerts
 
@@ -471,23 +535,23 @@ class Notifier:
         by_event: dict[str, list[PlannedAlert]] = defaultdict(list)
         for alert in due:
             by_event[alert.event.id].append(alert)
-        render = self.render.alert
-        plans = {event: FanOut(group, now, self._spacing, render) for event, group in by_event.items()}
+        render, buttons = self.render.alert, self.render.buttons
+        plans = {
+            event: FanOut(group, now, self._spacing, render, buttons) for event, group in by_event.items()
+        }
         failed: set[str] = set()
         written = 0
-        for step in ("prepare", "write"):  # two reads of the subscribers: FanOut says why
-            async for page in self._store.subscribers(since=since):
-                for event_id, plan in plans.items():
-                    if event_id in failed:
-                        continue
-                    try:
+        for event_id, plan in plans.items():  # each event's own audience: its followers and the rest
+            try:
+                for step in ("prepare", "write"):  # two reads of the subscribers: FanOut says why
+                    async for page in self._store.subscribers(since=since, event_id=event_id):
                         if step == "prepare":
                             plan.prepare(page)
                         else:
                             written += await self._store.enqueue(plan.rows(page), now)
-                    except Exception as exc:  # one event's alerts must not stop the others'
-                        self._failures.failed(f"the alerts of {event_id}", exc)
-                        failed.add(event_id)
+            except Exception as exc:  # one event's alerts must not stop the others'
+                self._failures.failed(f"the alerts of {event_id}", exc)
+                failed.add(event_id)
         for event_id, group in by_event.items():
             if event_id in failed:
                 continue

@@ -15,7 +15,7 @@ from datetime import timedelta
 from html import escape
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot import alerts, answers, keywords, timeline
+from bot import alerts, answers, keywords, quiet, snooze, timeline
 from bot.catalog import LiveCatalog
 from bot.clock import Clock
 from bot.events import Event, format_lead, parse_lead
@@ -23,7 +23,9 @@ from bot.groups import GROUP_KINDS, GroupAdmins
 from bot.languages import supported
 from bot.matching import find_event, find_events, find_zone, suggest_zone, zone_choices, zone_index
 from bot.notifier import alert_event
-from bot.storage import Store
+from bot.storage import NewDelivery, Store
+from bot.storage.store import FOLLOW as FOLLOWING
+from bot.storage.store import MUTE, OFF
 from bot.wording import cards, notices
 from bot.wording import chat as replies
 from bot.wording.dates import short_moment
@@ -39,6 +41,8 @@ DEEP_LINK = re.compile(r"[A-Za-z0-9_-]{1,64}")
 INLINE_RESULTS = 50
 """The most results one answer to an inline query may hold."""
 ANNOUNCE = "announce/"
+EVENT_BUTTONS = 10
+"""Follow buttons under /events: the nearest upcoming events (a phone shows about this many)."""
 """The outbox key prefix of an operator's announcement: ``announce/<preview>``."""
 
 
@@ -54,6 +58,10 @@ def outbox_kind(key: str) -> str:
         return "announcement"
     if key.startswith("change/"):
         return "note"
+    if key.startswith(snooze.SNOOZE):
+        return "snooze"
+    if key.startswith("digest/"):
+        return "digest"
     if alert_event(key) is not None:
         return "alert"
     return "other"
@@ -113,6 +121,18 @@ class SharedEvent:
     link_parameter: str | None
     """``follow-<id>`` for the card's button, None when the id is too long for a link."""
     follow_label: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A reply with buttons: (label, callback data) rows."""
+
+    html: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+
+FOLLOW_BUTTON, UNFOLLOW_BUTTON, STOP_BUTTON, UNMUTE_BUTTON, SNOOZE_BUTTON = "f:", "u:", "s:", "um:", "z:"
+"""Callback data prefixes; the rest is an event's handle (``bot.snooze.handle``)."""
 
 
 @dataclass(frozen=True)
@@ -263,18 +283,193 @@ class Summit:
         upcoming = timeline.upcoming(self.catalog.current, self.clock.now())
         return cards.status_html(upcoming, await self.language_of(chat))
 
+    def find(self, query: str) -> Event | None:
+        """An event by its id or its name, as /event finds it."""
+        catalog = self.catalog.current
+        return catalog.get(query.strip().lower()) or find_event(catalog, query)
+
+    async def _not_found(self, chat: Chat, query: str) -> str:
+        lang, now = await self.language_of(chat), self.clock.now()
+        return escape(cards.event_not_found(query, timeline.upcoming(self.catalog.current, now)[:3], lang))
+
     async def event_html(self, chat: Chat, query: str) -> str:
-        catalog, now, (lang, zone) = self.catalog.current, self.clock.now(), await self._reader(chat)
-        event = catalog.get(query.strip().lower()) or find_event(catalog, query)
+        return (await self.event_reply(chat, query)).html
+
+    async def event_reply(self, chat: Chat, query: str) -> Reply:
+        """/event: the card, with a button to follow the event (or to stop)."""
+        now, (lang, zone) = self.clock.now(), await self._reader(chat)
+        event = self.find(query)
         if event is None:
-            suggestions = timeline.upcoming(catalog, now)[:3]
-            return escape(cards.event_not_found(query, suggestions, lang))
-        return cards.event_detail_html(event, now, lang, zone)
+            return Reply(await self._not_found(chat, query))
+        html = cards.event_detail_html(event, now, lang, zone)
+        return Reply(html, ((await self.follow_button(chat, event.id, lang),),))
+
+    async def follow_button(
+        self, chat: Chat, event_id: str, lang: Language, titled: bool = False
+    ) -> tuple[str, str]:
+        """Follow, or Unfollow when the chat follows this event on its own; ``titled``: with the event's
+        title, for a list of events."""
+        follows = await self.store.follows_of(chat.id)
+        return self._follow_button(event_id, follows.get(event_id) == FOLLOWING, lang, titled)
+
+    def _follow_button(self, event_id: str, followed: bool, lang: Language, titled: bool) -> tuple[str, str]:
+        handle = snooze.handle(event_id)
+        if titled:
+            title = self._title(event_id, lang)
+            if followed:
+                return replies.button_unfollow_titled(title, lang), UNFOLLOW_BUTTON + handle
+            return replies.button_follow_titled(title, lang), FOLLOW_BUTTON + handle
+        if followed:
+            return replies.button_unfollow_event(lang), UNFOLLOW_BUTTON + handle
+        return replies.button_follow_event(lang), FOLLOW_BUTTON + handle
+
+    # ------------------------------------------------------------ following one event, muting, snoozing
+
+    async def resolve(self, chat: Chat, ref: str) -> str | None:
+        """The event id a button names: among the file's events and those the chat follows or muted
+        (an event gone from the file can still be stopped)."""
+        known = {event.id for event in self.catalog.current} | set(await self.store.follows_of(chat.id))
+        found = snooze.resolve(ref, known)
+        return found if found in known else None
+
+    def _title_html(self, event_id: str, lang: Language) -> str:
+        event = self.catalog.current.get(event_id)
+        return cards.title_html(event, lang) if event is not None else escape(event_id)
+
+    def _title(self, event_id: str, lang: Language) -> str:
+        event = self.catalog.current.get(event_id)
+        return cards.share_title(event, lang) if event is not None else event_id
+
+    async def follow(self, chat: Chat, event_id: str) -> str:
+        """Follow one event: its alerts and notes come to this chat, whatever /subscribe says; they are
+        worded in the follower's client's language until the chat chooses one (as /subscribe does)."""
+        client = supported(chat.language_code)
+        if client:
+            await self.store.set_client_language(chat.id, chat.kind, client)
+        before = await self.store.set_follow(chat.id, chat.kind, event_id, FOLLOWING, self.clock.now())
+        lang = await self.language_of(chat)
+        return replies.followed_html(self._title_html(event_id, lang), before != FOLLOWING, lang)
+
+    async def unfollow(self, chat: Chat, event_id: str) -> str:
+        follows = await self.store.follows_of(chat.id)
+        removed = follows.get(event_id) == FOLLOWING
+        if removed:
+            await self.store.set_follow(chat.id, chat.kind, event_id, OFF, self.clock.now())
+        lang = await self.language_of(chat)
+        everything = await self.store.is_subscribed(chat.id) and follows.get(event_id) != MUTE
+        return replies.unfollowed_html(self._title_html(event_id, lang), removed, everything, lang)
+
+    async def mute(self, chat: Chat, event_id: str) -> str:
+        lang = await self.language_of(chat)
+        if not await self.store.is_subscribed(chat.id):
+            return escape(replies.mute_needs_everything(lang))
+        await self.store.set_follow(chat.id, chat.kind, event_id, MUTE, self.clock.now())
+        return replies.muted_html(self._title_html(event_id, lang), lang)
+
+    async def unmute(self, chat: Chat, event_id: str) -> str:
+        was_muted = (await self.store.follows_of(chat.id)).get(event_id) == MUTE
+        if was_muted:
+            await self.store.set_follow(chat.id, chat.kind, event_id, OFF, self.clock.now())
+        lang = await self.language_of(chat)
+        return replies.unmuted_html(self._title_html(event_id, lang), was_muted, lang)
+
+    async def named(self, chat: Chat, command: str, query: str) -> str | Reply:
+        """The event id a command names, or the reply to send instead (usage, or "not found")."""
+        if not echoed(query):
+            if command == "follow":
+                return await self.follow_choices(chat)
+            return Reply(escape(replies.name_needed(command, await self.language_of(chat))))
+        gone = query.strip()
+        if self.catalog.current.get(gone) is None and gone in await self.store.follows_of(chat.id):
+            return gone  # an event that left the file can still be stopped by its id
+        event = self.find(query)
+        if event is not None:
+            return event.id
+        return Reply(await self._not_found(chat, query))
+
+    async def follow_choices(self, chat: Chat) -> Reply:
+        """/follow alone: the upcoming events as buttons."""
+        lang, now = await self.language_of(chat), self.clock.now()
+        upcoming = timeline.upcoming(self.catalog.current, now)[:10]
+        buttons = tuple(
+            ((cards.share_title(e, lang), FOLLOW_BUTTON + snooze.handle(e.id)),) for e in upcoming
+        )
+        return Reply(escape(replies.follow_usage(lang)), buttons)
+
+    async def following(self, chat: Chat) -> Reply:
+        """/following: everything, or the events followed; muted ones; a button to stop each."""
+        lang = await self.language_of(chat)
+        follows = await self.store.follows_of(chat.id)
+        everything = await self.store.is_subscribed(chat.id)
+        followed = [event_id for event_id, mode in follows.items() if mode == FOLLOWING]
+        muted = [event_id for event_id, mode in follows.items() if mode == MUTE] if everything else []
+        html = replies.following_html(
+            everything,
+            [self._title_html(e, lang) for e in followed],
+            [self._title_html(e, lang) for e in muted],
+            lang,
+        )
+        rows: list[tuple[tuple[str, str], ...]] = []
+        if everything:
+            rows.append(((replies.button_stop_all(lang), "unsubscribe"),))
+        rows += [
+            ((replies.button_stop(self._title(e, lang), lang), STOP_BUTTON + snooze.handle(e)),)
+            for e in followed
+        ]
+        rows += [
+            ((replies.button_unmute(self._title(e, lang), lang), UNMUTE_BUTTON + snooze.handle(e)),)
+            for e in muted
+        ]
+        return Reply(html, tuple(rows[:50]))
+
+    async def snooze(self, chat: Chat, option: str, ref: str) -> str:
+        """A snooze button: the reminder goes to the outbox for its moment (once, however often pressed);
+        the short confirmation says when."""
+        (lang, zone), now = await self._reader(chat), self.clock.now()
+        event_id = await self.resolve(chat, ref)
+        event = self.catalog.current.get(event_id) if event_id is not None else None
+        if event is None:
+            return replies.event_gone(lang)
+        chosen = [s for s in snooze.options(event, now, now, zone) if s.option.value == option]
+        if not chosen:
+            return replies.snooze_too_late(lang)
+        at = chosen[0].at
+        text = notices.snoozed_html(event, at, lang, zone)
+        await self.store.enqueue([NewDelivery(snooze.key(event.id, at), chat.id, text, at)], now)
+        self.on_enqueued()
+        return replies.snoozed(short_moment(at, zone or event.zone, lang), lang)
+
+    # ------------------------------------------------------------ quiet hours
+
+    async def set_quiet(self, chat: Chat, query: str) -> str:
+        """``/quiet 22:00-07:00`` in the chat's zone; ``/quiet off``; ``/quiet`` says what is set."""
+        lang, zone = await self._reader(chat)
+        query = query.strip()
+        if echoed(query):
+            if keywords.means(query, "off"):
+                await self.store.set_quiet(chat.id, chat.kind, None)
+            elif zone is None:
+                return replies.quiet_needs_zone(lang)
+            elif (hours := quiet.parse(query)) is None:
+                return replies.quiet_invalid(query, lang)
+            else:
+                await self.store.set_quiet(chat.id, chat.kind, str(hours))
+        hours_now = quiet.parse(await self.store.quiet_of(chat.id))
+        return replies.quiet_now(str(hours_now) if hours_now else None, zone.key if zone else None, lang)
 
     async def events_html(self, chat: Chat) -> str:
+        return (await self.events_reply(chat)).html
+
+    async def events_reply(self, chat: Chat) -> Reply:
+        """/events: the list, with a button to follow (or stop following) each upcoming event."""
         now, catalog, (lang, zone) = self.clock.now(), self.catalog.current, await self._reader(chat)
         upcoming, recent = timeline.upcoming(catalog, now), timeline.recent(catalog, now)
-        return cards.events_html(upcoming, recent, now, lang, zone)
+        follows = await self.store.follows_of(chat.id)
+        buttons = tuple(
+            (self._follow_button(e.id, follows.get(e.id) == FOLLOWING, lang, titled=True),)
+            for e in upcoming[:EVENT_BUTTONS]
+        )
+        return Reply(cards.events_html(upcoming, recent, now, lang, zone), buttons)
 
     async def stats_html(self, chat: Chat) -> str:
         """Operators only (``SUMMITBOT_ADMINS``): subscribers and the outbox, to see that alerts flow."""
@@ -282,15 +477,25 @@ class Summit:
         if not self.is_operator(chat):
             return escape(replies.admins_only(lang))
         catalog = self.catalog.current
-        return replies.stats_html(
-            subscribers=await self.store.count_subscribers(),
-            outbox=await self.store.counts(),
-            events=len(catalog.events),
-            upcoming=len(timeline.upcoming(catalog, self.clock.now())),
-            lang=lang,
-            languages=await self._spoken_languages(),
-            by_kind=await self._outbox_by_kind(),
+        return (
+            replies.stats_html(
+                subscribers=await self.store.count_subscribers(),
+                outbox=await self.store.counts(),
+                events=len(catalog.events),
+                upcoming=len(timeline.upcoming(catalog, self.clock.now())),
+                lang=lang,
+                languages=await self._spoken_languages(),
+                by_kind=await self._outbox_by_kind(),
+            )
+            + "\n"
+            + replies.follows_html(await self._follows_per_event(lang), lang)
         )
+
+    async def _follows_per_event(self, lang: Language) -> list[tuple[str, int]]:
+        counts = await self.store.follow_counts()
+        return [
+            (self._title(e, lang), n) for e, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        ]
 
     async def release(self, chat: Chat) -> str:
         """Operators only: send the notes of an edit held for touching too many events (README)."""
@@ -311,16 +516,12 @@ class Summit:
             return None
         return self.catalog.current.get(parameter.removeprefix(FOLLOW))
 
-    async def subscribe_from_link(self, chat: Chat, event: Event) -> str:
-        """``/start follow-<event>``: the chat subscribes (to every event, until follows of one event
-        exist), told which event it came for, with that event's card."""
-        added = await self.store.subscribe(
-            chat.id, chat.kind, chat.title, self.clock.now(), supported(chat.language_code)
-        )
-        lang = await self.language_of(chat)
-        head = replies.subscribed_from_link_html(cards.title_html(event, lang), added, lang)
-        card = cards.event_card_html(event, self.clock.now(), lang, await self.zone_of(chat))
-        return f"{head}\n\n{card}"
+    async def follow_from_link(self, chat: Chat, event: Event) -> Reply:
+        """``/start follow-<event>``: the chat follows that event, and sees its card."""
+        head = await self.follow(chat, event.id)
+        lang, zone = await self._reader(chat)
+        card = cards.event_card_html(event, self.clock.now(), lang, zone)
+        return Reply(f"{head}\n\n{card}", ((await self.follow_button(chat, event.id, lang),),))
 
     async def shared_events(self, user_id: int, language_code: str | None, query: str) -> list[SharedEvent]:
         """What ``@bot <query>`` offers to share: events whose names match, closest first, or the

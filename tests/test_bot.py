@@ -41,6 +41,10 @@ async def test_start_welcomes_with_a_subscribe_button_and_registers_the_command_
             "status",
             "event",
             "subscribe",
+            "follow",
+            "following",
+            "mute",
+            "quiet",
             "reminders",
             "timezone",
             "language",
@@ -291,6 +295,7 @@ async def test_statistics_are_for_the_operators_only(bot: Harness) -> None:
         "Events: 7 (4 upcoming)",
         "Messages sent: 0; waiting: 0; failed: 0; skipped: 0",
         "Languages of subscribed chats: English (1)",
+        "Chats following one event: none",
     ]
 
 

@@ -77,28 +77,26 @@ async def test_the_sharers_chosen_language_wins_over_their_clients(bot: Harness)
     assert answer.results[0].title == "23वां भारत-रूस वार्षिक शिखर सम्मेलन"
 
 
-async def test_the_follow_link_subscribes_the_chat_and_shows_the_events_card(bot: Harness) -> None:
+async def test_the_follow_link_follows_that_event_and_shows_its_card(bot: Harness) -> None:
     async with bot.running():
         (followed,) = await bot.ask(ALICE, "/start follow-summit-2025")
-        assert await bot.store.is_subscribed(ALICE)
-        (again,) = await bot.ask(ALICE, "/start follow-lavrov-visit-2025")
+        (again,) = await bot.ask(ALICE, "/start follow-summit-2025")
+        assert not await bot.store.is_subscribed(ALICE), "one event, not every event"
+        assert await bot.store.follows_of(ALICE) == {"summit-2025": "follow"}
     head, card = followed.split("\n\n", 1)
     assert head == (
-        "Subscribed, for 23rd India–Russia annual summit and every other event: you will get a reminder "
-        "before each one and a note whenever its status, date or place changes. /unsubscribe stops them."
+        "You follow 23rd India–Russia annual summit: its reminders and a note whenever its status, date or "
+        "place changes will come here. /unfollow stops them."
     )
     assert card.startswith("23rd India–Russia annual summit\n🗓 5–6 December 2025")
-    assert ("🔕 Unsubscribe", "unsubscribe") in bot.api.sent_to(ALICE)[0].buttons
-    assert again.startswith(
-        "You are already subscribed, so you will hear about Foreign Minister Sergey Lavrov's visit to "
-        "India too."
-    )
+    assert ("🔕 Unfollow", "u:summit-2025") in bot.api.sent_to(ALICE)[0].buttons
+    assert again.startswith("You already follow 23rd India–Russia annual summit.")
 
 
 async def test_the_follow_link_speaks_the_language_of_the_client_that_opened_it(bot: Harness) -> None:
     async with bot.running():
         (followed,) = await bot.ask(IVAN, "/start follow-summit-2025", language_code="ru")
-    assert followed.startswith("Подписка оформлена — на событие 23-й ежегодный индийско-российский саммит")
+    assert followed.startswith("Вы следите за событием 23-й ежегодный индийско-российский саммит")
 
 
 @pytest.mark.parametrize(
@@ -118,15 +116,15 @@ async def test_an_unknown_or_malformed_start_parameter_gets_the_welcome_and_a_no
     assert ("🔔 Subscribe", "subscribe") in bot.api.sent_to(ALICE)[0].buttons
 
 
-async def test_in_a_group_the_follow_link_subscribes_it_only_for_an_admin(bot: Harness) -> None:
+async def test_in_a_group_the_follow_link_follows_the_event_only_for_an_admin(bot: Harness) -> None:
     bot.api.add_chat_member(GROUP, IVAN, "administrator", chat_type="supergroup")
     async with bot.running():
         (refused,) = await bot.ask(GROUP, "/start@SummitBot follow-summit-2025", user_id=PRIYA)
-        assert not await bot.store.is_subscribed(GROUP)
+        assert await bot.store.follows_of(GROUP) == {}
         (followed,) = await bot.ask(GROUP, "/start@SummitBot follow-summit-2025", user_id=IVAN)
-        assert await bot.store.is_subscribed(GROUP)
+        assert await bot.store.follows_of(GROUP) == {"summit-2025": "follow"}
     assert refused.startswith("Only this group's admins can change its settings.")
-    assert followed.startswith("Subscribed, for 23rd India–Russia annual summit")
+    assert followed.startswith("You follow 23rd India–Russia annual summit")
 
 
 async def test_help_says_how_to_share_an_event(bot: Harness) -> None:

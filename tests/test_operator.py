@@ -316,4 +316,5 @@ async def test_stats_shows_the_languages_of_subscribed_chats_and_the_outbox_by_k
         "Reminders: sent 4; waiting 0; failed 2; skipped 0",
         "Status notes: sent 6; waiting 0; failed 0; skipped 0",  # the summit and RT's launch moved
         "Announcements: sent 3; waiting 0; failed 0; skipped 0",
+        "Chats following one event: none",
     ]

@@ -64,6 +64,7 @@ async def test_an_empty_database_is_created_at_the_newest_revision_exactly_as_th
         "event_notes",
         "held_edits",
         "handled_updates",
+        "follows",
     }
     await opened(database_url)  # a second start finds nothing to do
     assert (await inspected(database_url))[:2] == (head(), [])

@@ -7,6 +7,7 @@ from bot.storage.models import DeliveryState
 from bot.storage.store import (
     Choices,
     Delivery,
+    Held,
     HeldEdit,
     NewDelivery,
     NoteRow,
@@ -22,6 +23,7 @@ __all__ = [
     "Choices",
     "Delivery",
     "DeliveryState",
+    "Held",
     "HeldEdit",
     "NewDelivery",
     "NoteRow",

@@ -60,6 +60,8 @@ class ChatRow(Base):
     client_language: Mapped[str | None] = mapped_column(String(8))
     """The language of the Telegram client that started or subscribed the chat."""
     moved_to: Mapped[int | None] = mapped_column(BigInteger)
+    quiet: Mapped[str | None] = mapped_column(String(16))
+    """Quiet hours in the chat's zone, ``HH:MM-HH:MM`` (``/quiet``); None: none."""
 
 
 class DeliveryState(StrEnum):
@@ -67,6 +69,8 @@ class DeliveryState(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     SKIPPED = "skipped"
+    HELD = "held"
+    """Due inside the chat's quiet hours and able to wait: goes out in the digest when they end."""
 
 
 class DeliveryRow(Base):
@@ -87,6 +91,10 @@ class DeliveryRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    markup: Mapped[str | None] = mapped_column(Text)
+    """The message's inline keyboard as Bot API JSON (an alert's snooze buttons); None: no buttons."""
+    silent: Mapped[bool | None] = mapped_column(Boolean)
+    """Sent with ``disable_notification``: an alert that could not wait for the end of quiet hours."""
 
 
 class EventStateRow(Base):
@@ -114,6 +122,23 @@ class EventNoteRow(Base):
     snapshot: Mapped[str | None] = mapped_column(Text)
     """None: the event was not in the calendar (before a "new in the calendar" note)."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FollowRow(Base):
+    """One chat's choice about one event: follow it, or mute it while following everything.
+
+    Rows are never deleted, only set to ``off``; an event id that left the events file keeps its rows,
+    which count again if it comes back.
+    """
+
+    __tablename__ = "follows"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    """``follow``, ``mute`` or ``off``."""
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+    """When the mode was last set: a follower is owed the alerts from then on."""
 
 
 class HeldEditRow(Base):

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 SCRIPTS = "bot.storage:migrations"
 LOCK_KEY = 0x73756D6D6974626F  # "summitbo": one advisory lock key per database, for migrating it
 BASELINE = "0001"
-TABLES = frozenset({"chats", "deliveries", "event_states", "event_notes", "held_edits"})
+TABLES = frozenset({"chats", "deliveries", "event_states", "event_notes", "held_edits", "follows"})
 """Every table summitbot ever made: any of them without ``alembic_version`` is a database from before
 migrations (other applications' tables in the same database are no sign of one)."""
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Select, Update, delete, func, select, update
+from sqlalchemy import Select, Update, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -35,6 +35,7 @@ from bot.storage.models import (
     DeliveryState,
     EventNoteRow,
     EventStateRow,
+    FollowRow,
     HandledUpdateRow,
     HeldEditRow,
 )
@@ -68,6 +69,8 @@ class Subscriber:
     """The lead times this chat chose (``/reminders``), or None for every lead time an event has."""
     language: str | None = None
     """The language its messages are worded in: chosen with /language, else its client's."""
+    quiet: str | None = None
+    """Its quiet hours (``/quiet``, ``HH:MM-HH:MM`` in its zone), None: none."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ class NewDelivery:
     text: str
     due_at: datetime
     state: DeliveryState = DeliveryState.PENDING
+    markup: str | None = None
+    """Inline buttons as Bot API JSON."""
+    silent: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,23 @@ class Delivery:
     text: str
     due_at: datetime
     attempts: int
+    markup: str | None = None
+    silent: bool = False
+
+
+@dataclass(frozen=True)
+class Held:
+    """A message held for a chat's digest (``DeliveryState.HELD``)."""
+
+    id: int
+    chat_id: int
+    text: str
+    language: str | None
+
+
+WAITING = (DeliveryState.PENDING, DeliveryState.HELD)
+"""Rows not sent yet: a newer note or a moved date skips them alike."""
+FOLLOW, MUTE, OFF = "follow", "mute", "off"
 
 
 _CHOICES = frozenset(field.name for field in fields(Choices))
@@ -165,28 +188,39 @@ def _upsert(session: AsyncSession, table: Any) -> Any:
     return module.insert(table)
 
 
-def _subscriber_query(since: datetime | None, after: int | None, limit: int) -> Select[Any]:
+def _subscriber_query(
+    since: datetime | None, after: int | None, limit: int, event_id: str | None = None
+) -> Select[Any]:
+    """Subscribed chats; with ``event_id``, the chats owed that event's messages: those that follow
+    everything and did not mute it, and those that follow it (from when they began to)."""
+    start: Any = ChatRow.subscribed_at
+    audience: Any = ChatRow.subscribed.is_(True)
+    if event_id is not None:
+        follows = FollowRow.mode == FOLLOW
+        start = case((and_(follows, ChatRow.subscribed.is_not(True)), FollowRow.since), else_=start)
+        audience = or_(and_(audience, FollowRow.mode.is_distinct_from(MUTE)), follows)
     query = select(
-        ChatRow.chat_id,
-        ChatRow.kind,
-        ChatRow.subscribed_at,
-        ChatRow.timezone,
-        ChatRow.reminders,
-        _language(),
-    ).where(ChatRow.subscribed.is_(True))
+        ChatRow.chat_id, ChatRow.kind, start, ChatRow.timezone, ChatRow.reminders, _language(), ChatRow.quiet
+    )
+    if event_id is not None:
+        on = and_(FollowRow.chat_id == ChatRow.chat_id, FollowRow.event_id == event_id)
+        query = query.outerjoin(FollowRow, on)
+    query = query.where(audience)
     if since is not None:
-        query = query.where(ChatRow.subscribed_at >= since)
+        query = query.where(start >= since)
     if after is not None:
         query = query.where(ChatRow.chat_id > after)
     return query.order_by(ChatRow.chat_id).limit(limit)
 
 
-async def _subscriber_pages(read: Read, since: datetime | None, page: int) -> AsyncIterator[list[Subscriber]]:
+async def _subscriber_pages(
+    read: Read, since: datetime | None, page: int, event_id: str | None = None
+) -> AsyncIterator[list[Subscriber]]:
     """Keyset pagination: each page starts after the last chat id of the one before, so a page costs the
     same however deep into the table it is, and no cursor stays open between pages."""
     after: int | None = None
     while True:
-        rows = await read(_subscriber_query(since, after, page))
+        rows = await read(_subscriber_query(since, after, page, event_id))
         if not rows:
             return
         yield [
@@ -197,8 +231,9 @@ async def _subscriber_pages(read: Read, since: datetime | None, page: int) -> As
                 zone,
                 tuple(reminders.split(",")) if reminders else None,
                 language,
+                quiet,
             )
-            for chat_id, kind, subscribed_at, zone, reminders, language in rows
+            for chat_id, kind, subscribed_at, zone, reminders, language, quiet in rows
         ]
         if len(rows) < page:
             return
@@ -221,6 +256,8 @@ def _params(d: NewDelivery, now: datetime) -> dict[str, Any]:
         "created_at": now,
         "state": d.state,
         "attempts": 0,
+        "markup": d.markup,
+        "silent": d.silent or None,
     }
 
 
@@ -242,7 +279,7 @@ async def _skip(session: AsyncSession, condition: Any, reason: str) -> int:
     """Mark rows skipped, but only while still pending: a sent or failed row keeps its outcome."""
     result = await session.execute(
         _update(DeliveryRow)
-        .where(condition, DeliveryRow.state == DeliveryState.PENDING)
+        .where(condition, DeliveryRow.state.in_(WAITING))
         .values(state=DeliveryState.SKIPPED, last_error=reason)
     )
     return cast(CursorResult[Any], result).rowcount
@@ -334,11 +371,12 @@ class Store:
             return bool(await session.scalar(select(ChatRow.subscribed).where(ChatRow.chat_id == chat_id)))
 
     async def subscribers(
-        self, since: datetime | None = None, page: int = SUBSCRIBER_PAGE
+        self, since: datetime | None = None, page: int = SUBSCRIBER_PAGE, event_id: str | None = None
     ) -> AsyncIterator[list[Subscriber]]:
         """Subscribed chats, a page at a time in chat id order; with ``since``, only those that subscribed
-        at or after it. Each page is its own short read: writing between pages is fine."""
-        async for found in _subscriber_pages(self._read, since, page):
+        at or after it; with ``event_id``, the chats owed that event's messages (``_subscriber_query``).
+        Each page is its own short read: writing between pages is fine."""
+        async for found in _subscriber_pages(self._read, since, page, event_id):
             yield found
 
     async def _read(self, query: Select[Any]) -> Sequence[Any]:
@@ -430,11 +468,94 @@ class Store:
                 old.ended_reason, old.moved_to = f"migrated to {new_id}", new_id
             await session.execute(
                 _update(DeliveryRow)
-                .where(DeliveryRow.chat_id == old_id, DeliveryRow.state == DeliveryState.PENDING)
+                .where(DeliveryRow.chat_id == old_id, DeliveryRow.state.in_(WAITING))
                 .values(chat_id=new_id)
             )
         if self._kept is not None and cast(CursorResult[Any], made).rowcount == 1 and old_id in self._kept:
             self._kept[new_id] = self._kept[old_id]
+
+    # ------------------------------------------------------------ following one event, quiet hours
+
+    async def set_follow(self, chat_id: int, kind: str, event_id: str, mode: str, now: datetime) -> str:
+        """Set the chat's choice about one event (``follow``, ``mute`` or ``off``); returns the one it had
+        (``off`` when none). The row is kept whatever happens to the event."""
+        async with self._session.begin() as session:
+            await self._ensure_chat(session, chat_id, kind)
+            before = await session.scalar(
+                select(FollowRow.mode)
+                .where(FollowRow.chat_id == chat_id, FollowRow.event_id == event_id)
+                .with_for_update()
+            )
+            if before != mode:
+                values = {"mode": mode, "since": now}
+                await session.execute(
+                    _upsert(session, FollowRow)
+                    .values(chat_id=chat_id, event_id=event_id, **values)
+                    .on_conflict_do_update(
+                        index_elements=[FollowRow.chat_id, FollowRow.event_id], set_=values
+                    )
+                )
+            return str(before or OFF)
+
+    async def follows_of(self, chat_id: int) -> dict[str, str]:
+        """The events this chat follows or muted, by id, with the mode (``off`` rows left out)."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(FollowRow.event_id, FollowRow.mode)
+                .where(FollowRow.chat_id == chat_id, FollowRow.mode != OFF)
+                .order_by(FollowRow.since, FollowRow.event_id)
+            )
+            return {event_id: str(mode) for event_id, mode in rows.all()}
+
+    async def follow_counts(self) -> dict[str, int]:
+        """Chats following each event on its own (``/stats``)."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(FollowRow.event_id, func.count())
+                .where(FollowRow.mode == FOLLOW)
+                .group_by(FollowRow.event_id)
+            )
+            return {event_id: int(n) for event_id, n in rows.all()}
+
+    async def set_client_language(self, chat_id: int, kind: str, code: str) -> None:
+        await self._choose(chat_id, kind, client_language=code)
+
+    async def set_quiet(self, chat_id: int, kind: str, quiet: str | None) -> None:
+        await self._choose(chat_id, kind, quiet=quiet)
+
+    async def quiet_of(self, chat_id: int) -> str | None:
+        async with self._session() as session:
+            quiet: str | None = await session.scalar(select(ChatRow.quiet).where(ChatRow.chat_id == chat_id))
+            return quiet
+
+    async def held_due(self, until: datetime, limit: int = 1000) -> list[Held]:
+        """Messages held for digests whose quiet hours ended by ``until``, oldest first, chat by chat."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(DeliveryRow.id, DeliveryRow.chat_id, DeliveryRow.text, _language())
+                .join(ChatRow, ChatRow.chat_id == DeliveryRow.chat_id)
+                .where(DeliveryRow.state == DeliveryState.HELD, DeliveryRow.due_at <= until)
+                .order_by(DeliveryRow.chat_id, DeliveryRow.created_at, DeliveryRow.id)
+                .limit(limit)
+            )
+            return [Held(*row) for row in rows.all()]
+
+    async def digest(self, chat_id: int, ids: Sequence[int], key: str, text: str, now: datetime) -> bool:
+        """The held rows ``ids`` go out inside one digest row (``key``): they are marked sent with it, in
+        one transaction, so of two processes doing it one writes the digest and the other nothing."""
+        async with self._session.begin() as session:
+            taken = 0
+            for chunk in _chunks(ids, IN_CHUNK):
+                result = await session.execute(
+                    _update(DeliveryRow)
+                    .where(DeliveryRow.id.in_(chunk), DeliveryRow.state == DeliveryState.HELD)
+                    .values(state=DeliveryState.SENT, sent_at=now, last_error=f"in {key}")
+                )
+                taken += cast(CursorResult[Any], result).rowcount
+            if taken == 0:
+                return False
+            await _write(session, [NewDelivery(key, chat_id, text, now)], now)
+            return True
 
     # ------------------------------------------------------------ the outbox
 
@@ -455,6 +576,8 @@ class Store:
                     DeliveryRow.text,
                     DeliveryRow.due_at,
                     DeliveryRow.attempts,
+                    DeliveryRow.markup,
+                    func.coalesce(DeliveryRow.silent, False),
                 )
                 .where(DeliveryRow.state == DeliveryState.PENDING, DeliveryRow.due_at <= until)
                 .order_by(DeliveryRow.due_at, DeliveryRow.id)
@@ -465,7 +588,7 @@ class Store:
     async def next_due(self) -> datetime | None:
         async with self._session() as session:
             due: datetime | None = await session.scalar(
-                select(func.min(DeliveryRow.due_at)).where(DeliveryRow.state == DeliveryState.PENDING)
+                select(func.min(DeliveryRow.due_at)).where(DeliveryRow.state.in_(WAITING))
             )
             return due.replace(tzinfo=UTC) if due is not None and due.tzinfo is None else due
 
@@ -576,7 +699,7 @@ class Store:
     async def pending_keys(self) -> set[str]:
         async with self._session() as session:
             keys = await session.scalars(
-                select(DeliveryRow.key).where(DeliveryRow.state == DeliveryState.PENDING).distinct()
+                select(DeliveryRow.key).where(DeliveryRow.state.in_(WAITING)).distinct()
             )
             return set(keys)
 
@@ -718,8 +841,10 @@ class NoteWriter:
         """The note number stored now, under the lock (a database from before note numbers: 0)."""
         return self._state.seq or 0
 
-    def subscribers(self, page: int = SUBSCRIBER_PAGE) -> AsyncIterator[list[Subscriber]]:
-        return _subscriber_pages(self._read, None, page)
+    def subscribers(
+        self, page: int = SUBSCRIBER_PAGE, event_id: str | None = None
+    ) -> AsyncIterator[list[Subscriber]]:
+        return _subscriber_pages(self._read, None, page, event_id)
 
     async def _read(self, query: Select[Any]) -> Sequence[Any]:
         rows: Sequence[Any] = (await self._session.execute(query)).all()
@@ -751,7 +876,7 @@ class NoteWriter:
             rows = await self._session.execute(
                 select(DeliveryRow.key, ChatRow.timezone, _language())
                 .join(ChatRow, ChatRow.chat_id == DeliveryRow.chat_id)
-                .where(DeliveryRow.key.in_(chunk), DeliveryRow.state == DeliveryState.PENDING)
+                .where(DeliveryRow.key.in_(chunk), DeliveryRow.state.in_(WAITING))
                 .distinct()
             )
             found += [Reader(key, zone, language) for key, zone, language in rows]
@@ -767,7 +892,7 @@ class NoteWriter:
             _update(DeliveryRow)
             .where(
                 DeliveryRow.key == reader.key,
-                DeliveryRow.state == DeliveryState.PENDING,
+                DeliveryRow.state.in_(WAITING),
                 DeliveryRow.chat_id.in_(chats),
             )
             .values(text=text)

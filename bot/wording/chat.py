@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.events import format_lead
 from bot.languages import ENDONYMS
 from bot.wording.dates import lead_text, listing, number, short_moment
-from bot.wording.fit import echoed
+from bot.wording.fit import echoed, fit_lines
 from bot.wording.language import Language
 from bot.wording.markup import bold, italic
 
@@ -45,6 +45,10 @@ def commands(lang: Language) -> list[tuple[str, str]]:
         ("status", lang._("Who has confirmed what, with sources")),
         ("event", lang._("One event and its history: /event summit")),
         ("subscribe", lang._("Reminders before each event")),
+        ("follow", lang._("Follow one event: /follow summit")),
+        ("following", lang._("What this chat follows")),
+        ("mute", lang._("Silence one event: /mute summit")),
+        ("quiet", lang._("Quiet hours: /quiet 22:00-07:00")),
         ("reminders", lang._("Choose lead times: /reminders 1d 2h")),
         ("timezone", lang._("Show times in your zone: /timezone Delhi")),
         ("language", lang._("Choose the language: English, Русский, हिन्दी")),
@@ -63,6 +67,10 @@ def help_html(lang: Language, bot_username: str | None = None) -> str:
         escape(lang._("/event <name> – one event and its history")),
         escape(lang._("/subscribe – reminders before each event and notes when something changes")),
         escape(lang._("/unsubscribe – stop them")),
+        escape(lang._("/follow <name> – only that event; /unfollow <name> stops it")),
+        escape(lang._("/following – what this chat follows, with buttons to stop each")),
+        escape(lang._("/mute <name> – silence one event while following all; /unmute brings it back")),
+        escape(lang._("/quiet 22:00-07:00 – hold alerts that can wait until morning; /quiet off")),
         escape(lang._("/reminders 1d 2h – choose which reminders you get")),
         escape(lang._("/timezone <city or zone> – show exact times in your zone")),
         escape(lang._("/language – English, Русский or हिन्दी")),
@@ -129,18 +137,6 @@ def admin_check_failed(lang: Language) -> str:
 
 
 # ---------------------------------------------------------------- links to an event (deep links)
-
-
-def subscribed_from_link_html(title_html: str, added: bool, lang: Language) -> str:
-    """``/start follow-<event>``: the chat subscribed (or already was) from a link shared for one event."""
-    if added:
-        sentence = lang._(
-            "Subscribed, for {title} and every other event: you will get a reminder before each one and a "
-            "note whenever its status, date or place changes. /unsubscribe stops them."
-        )
-    else:
-        sentence = lang._("You are already subscribed, so you will hear about {title} too.")
-    return escape(sentence).format(title=title_html)
 
 
 def link_unknown(lang: Language) -> str:
@@ -317,6 +313,8 @@ def _outbox_kind(kind: str, lang: Language) -> str:
         "alert": lang._("Reminders"),
         "note": lang._("Status notes"),
         "announcement": lang._("Announcements"),
+        "snooze": lang._("Snoozed reminders"),
+        "digest": lang._("Digests after quiet hours"),
     }
     return names.get(kind, lang._("Other messages"))
 
@@ -371,7 +369,14 @@ def stats_html(
     return "\n".join(lines)
 
 
-_KIND_ORDER = {"alert": 0, "note": 1, "announcement": 2}
+_KIND_ORDER = {"alert": 0, "note": 1, "announcement": 2, "snooze": 3, "digest": 4}
+
+
+def follows_html(follows: Sequence[tuple[str, int]], lang: Language) -> str:
+    """/stats: chats following each event on its own (``follows``: plain titles and counts)."""
+    lines = [escape(lang._("{event}: {n}").format(event=title, n=number(n, lang))) for title, n in follows]
+    head = escape(lang._("Chats following one event:"))
+    return "\n".join([head, *lines]) if lines else escape(lang._("Chats following one event: none"))
 
 
 # ---------------------------------------------------------------- /announce and /testalert
@@ -490,3 +495,138 @@ def terminal_message(plain: str, buttons: Sequence[str]) -> str:
     if buttons:
         text += "\n     " + "  ".join(f"[{i}] {label}" for i, label in enumerate(buttons, start=1))
     return text + "\n"
+
+
+# ---------------------------------------------------------------- following one event, muting, snoozing
+
+
+def button_follow_event(lang: Language) -> str:
+    return lang._("🔔 Follow")
+
+
+def button_unfollow_event(lang: Language) -> str:
+    return lang._("🔕 Unfollow")
+
+
+def button_follow_titled(title: str, lang: Language) -> str:
+    """Under /events: follow one event (``title`` is plain text)."""
+    return lang._("🔔 Follow: {title}").format(title=title)
+
+
+def button_unfollow_titled(title: str, lang: Language) -> str:
+    return lang._("🔕 Unfollow: {title}").format(title=title)
+
+
+def button_stop(title: str, lang: Language) -> str:
+    """Under /following: stop following one event (``title`` is plain text)."""
+    return lang._("Stop: {title}").format(title=title)
+
+
+def button_unmute(title: str, lang: Language) -> str:
+    return lang._("Unmute: {title}").format(title=title)
+
+
+def button_stop_all(lang: Language) -> str:
+    return lang._("Stop: every event")
+
+
+def followed_html(title_html: str, added: bool, lang: Language) -> str:
+    """``/follow <event>``, its button or a link for one event."""
+    if added:
+        sentence = lang._(
+            "You follow {title}: its reminders and a note whenever its status, date or place changes will "
+            "come here. /unfollow stops them."
+        )
+    else:
+        sentence = lang._("You already follow {title}.")
+    return escape(sentence).format(title=title_html)
+
+
+def unfollowed_html(title_html: str, removed: bool, everything: bool, lang: Language) -> str:
+    """``/unfollow <event>``; ``everything``: the chat still follows every event (/subscribe)."""
+    if removed:
+        sentence = lang._("You no longer follow {title}.")
+    else:
+        sentence = lang._("You were not following {title}.")
+    lines = [escape(sentence).format(title=title_html)]
+    if everything:
+        lines.append(escape(lang._("You still get every event; /mute silences this one.")))
+    return "\n".join(lines)
+
+
+def muted_html(title_html: str, lang: Language) -> str:
+    return escape(lang._("Muted: no reminders or notes about {title} until you /unmute it.")).format(
+        title=title_html
+    )
+
+
+def unmuted_html(title_html: str, was_muted: bool, lang: Language) -> str:
+    if was_muted:
+        sentence = lang._("Unmuted: you will hear about {title} again.")
+    else:
+        sentence = lang._("{title} was not muted.")
+    return escape(sentence).format(title=title_html)
+
+
+def mute_needs_everything(lang: Language) -> str:
+    return lang._("Muting is for chats that follow every event (/subscribe); /unfollow stops one event.")
+
+
+def follow_usage(lang: Language) -> str:
+    return lang._("Which event? Pick one below, or write /follow and its name, for example /follow summit.")
+
+
+def name_needed(command: str, lang: Language) -> str:
+    return lang._("Which event? Write /{command} and its name, for example /{command} summit.").format(
+        command=command
+    )
+
+
+def following_html(everything: bool, followed: Sequence[str], muted: Sequence[str], lang: Language) -> str:
+    """/following: what the chat hears about (``followed`` and ``muted``: titles as HTML)."""
+    lines = [bold(lang._("What this chat follows"))]
+    if everything:
+        lines.append(escape(lang._("Every event, including ones added later (/unsubscribe stops them).")))
+    for title in followed:
+        lines.append(f"• {title}")
+    if muted:
+        lines.append(escape(lang._("Muted:")))
+        lines += [f"• {title}" for title in muted]
+    if not everything and not followed:
+        lines.append(escape(lang._("Nothing yet: /follow one event, or /subscribe to every one.")))
+    return fit_lines(lines[:2], lines[2:], more_note="…")
+
+
+def snoozed(moment: str, lang: Language) -> str:
+    """The short confirmation of a snooze button (at most 200 characters)."""
+    return lang._("I will remind you again {moment}.").format(moment=moment)
+
+
+def snooze_too_late(lang: Language) -> str:
+    return lang._("That moment has passed; nothing was set.")
+
+
+def event_gone(lang: Language) -> str:
+    return lang._("That event is no longer in the calendar.")
+
+
+# ---------------------------------------------------------------- /quiet
+
+
+def quiet_now(hours: str | None, zone: str | None, lang: Language) -> str:
+    if hours is None:
+        return lang._("No quiet hours: alerts come as they fall due. /quiet 22:00-07:00 sets them.")
+    return lang._(
+        "Quiet hours: {hours} ({zone}). Reminders and notes that can wait come in one message when they end; "
+        "urgent ones come without a sound. /quiet off ends them."
+    ).format(hours=hours, zone=zone or "")
+
+
+def quiet_invalid(given: str, lang: Language) -> str:
+    return lang._(
+        "“{given}” is not a span of hours. Write it like /quiet 22:00-07:00, or /quiet off."
+    ).format(given=echoed(given))
+
+
+def quiet_needs_zone(lang: Language) -> str:
+    return lang._("Quiet hours are kept in your time zone: set it first, for example /timezone Delhi.")

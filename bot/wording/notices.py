@@ -16,9 +16,9 @@ from bot.changes import ChangeItem, ChangeKind
 from bot.events import Event, Government, Lifecycle, Localized, When
 from bot.wording.cards import place_text, title_html
 from bot.wording.dates import countdown_of, dates_text, listing, short_moment, when_text
-from bot.wording.fit import fit
+from bot.wording.fit import fit, fit_lines
 from bot.wording.language import Language
-from bot.wording.markup import italic
+from bot.wording.markup import bold, italic
 from bot.wording.status import source_line, status_note, text
 
 LATE_AFTER = timedelta(minutes=2)
@@ -120,3 +120,42 @@ def change_note_html(
         f"<i>{escape(source_line(event.status_source, lang))}</i>",
     ]
     return fit("\n".join(lines))
+
+
+def snooze_label(option: str, lang: Language) -> str:
+    """The button under an alert for one snooze option (``bot.snooze.Option``)."""
+    labels = {
+        "3h": lang._("In 3 hours"),
+        "tm": lang._("Tomorrow morning"),
+        "1d": lang._("1 day before"),
+        "1h": lang._("1 hour before"),
+    }
+    return labels.get(option, option)
+
+
+def snoozed_html(event: Event, at: datetime, lang: Language, reader_zone: ZoneInfo | None = None) -> str:
+    """The reminder a chat asked for with a snooze button, worded as of the moment it goes out."""
+    left = countdown_of(event, at, lang)
+    head = lang._("🔁 Reminder, as you asked: {title} {countdown}").format(
+        title=title_html(event, lang), countdown=escape(left)
+    )
+    lines = [
+        head,
+        f"🗓 {escape(when_text(event, at, lang, reader_zone))}",
+        f"📍 {escape(place_text(event, lang))}",
+        f"ℹ️ {escape(status_note(event, lang))}",
+    ]
+    return fit("\n".join(lines))
+
+
+def digest_html(held: Sequence[str], lang: Language) -> str:
+    """What waited for the end of a chat's quiet hours, as one message: as many as fit, then a note."""
+    head = bold(
+        lang.ngettext(
+            "🌅 While your quiet hours were on, {n} message waited:",
+            "🌅 While your quiet hours were on, {n} messages waited:",
+            len(held),
+        ).format(n=len(held))
+    )
+    more = escape(lang._("More waited than fit in one message; /events shows every event."))
+    return fit_lines([head], [f"\n{text}" for text in held], more_note=more)
