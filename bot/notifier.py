@@ -460,17 +460,33 @@ class Notifier:
                 by_key[reader.key], now, language(reader.language), reader_zone(reader.timezone)
             )
             await writer.reword(reader, text)
+        snoozed = {
+            key: parsed[1]
+            for key in await writer.waiting_keys(f"{snooze.SNOOZE}{event.id}/")
+            if (parsed := snooze.parse(key)) is not None and parsed[0] == event.id
+        }
+        for reader in await writer.waiting_readers(list(snoozed)):
+            text = notices.snoozed_html(
+                event, snoozed[reader.key], language(reader.language), reader_zone(reader.timezone)
+            )
+            await writer.reword(reader, text)
 
     async def _drop_stale_alerts(self) -> None:
         """Waiting alert rows whose alert is no longer planned (the date moved, the event was called off
-        or left the file, its lead time was removed) are skipped: they would say something untrue."""
+        or left the file, its lead time was removed) are skipped: they would say something untrue. So
+        are reminders a chat snoozed to a moment the event may no longer come after."""
         planned, failed = self._plan()
         keep = {a.key for a in planned}
-        stale = [
-            key
-            for key in await self._store.pending_keys()
-            if (event_id := alert_event(key)) is not None and event_id not in failed and key not in keep
-        ]
+        catalog = self._catalog.current
+        stale = []
+        for key in await self._store.pending_keys():
+            if (event_id := alert_event(key)) is not None:
+                if event_id not in failed and key not in keep:
+                    stale.append(key)
+            elif (snoozed := snooze.parse(key)) is not None and not snooze.still_true(
+                catalog.get(snoozed[0]), snoozed[1]
+            ):
+                stale.append(key)
         if stale:
             skipped = await self._store.skip_pending(stale, "no longer planned: the event changed")
             log.info(

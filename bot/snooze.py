@@ -25,7 +25,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from bot.events import Event, Precision, midnight
+from bot.events import Event, Lifecycle, Precision, midnight
 from bot.wording import notices
 from bot.wording.language import Language
 
@@ -104,6 +104,24 @@ def callback(option: Option, event_id: str) -> str:
 
 def key(event_id: str, at: datetime) -> str:
     return f"{SNOOZE}{event_id}/{at.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def parse(key: str) -> tuple[str, datetime] | None:
+    """The event id and moment of a snoozed reminder's outbox key; None for any other key."""
+    if not key.startswith(SNOOZE):
+        return None
+    event_id, _, moment = key.removeprefix(SNOOZE).rpartition("/")
+    try:
+        at = datetime.strptime(moment, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return (event_id, at) if event_id else None
+
+
+def still_true(event: Event | None, at: datetime) -> bool:
+    """Whether a reminder snoozed to ``at`` may still go out: the event is in the file, still planned,
+    and cannot have begun by then (an edit may have moved it earlier or called it off)."""
+    return event is not None and event.lifecycle is Lifecycle.PLANNED and at < event.when.latest_start
 
 
 def markup(

@@ -104,6 +104,44 @@ async def test_a_snoozed_alert_comes_back_exactly_once_even_across_a_restart(bot
     ]
 
 
+def edit_summit(bot: Harness, old: str, new: str) -> None:
+    text = bot.settings.events.read_text()
+    assert old in text
+    bot.settings.events.write_text(text.replace(old, new, 1))
+
+
+async def test_a_snoozed_reminder_of_an_event_called_off_meanwhile_is_not_sent(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/follow summit")
+        await bot.jump(WEEK_BEFORE)
+        alert, _ = last_message(bot, ALICE)
+        await press(bot, ALICE, alert, "z:3h:summit-2025")
+        edit_summit(bot, "lifecycle: planned", "lifecycle: cancelled")
+        await bot.settle(quiet=0.5)
+        await bot.jump(WEEK_BEFORE + timedelta(hours=4))
+    texts = bot.texts(ALICE)
+    assert not [t for t in texts if t.startswith("🔁")]
+    assert texts[-1].startswith("🔔 23rd India–Russia annual summit: update\n• Cancelled")
+
+
+async def test_a_snoozed_reminder_says_the_place_an_edit_gave_meanwhile(bot: Harness) -> None:
+    async with bot.running():
+        await bot.ask(ALICE, "/follow summit")
+        await bot.jump(WEEK_BEFORE)
+        alert, _ = last_message(bot, ALICE)
+        await press(bot, ALICE, alert, "z:3h:summit-2025")
+        edit_summit(
+            bot,
+            "place: {en: New Delhi, ru: Нью-Дели, hi: नई दिल्ली}",
+            "place: {en: Mumbai, ru: Мумбаи, hi: मुंबई}",
+        )
+        await bot.settle(quiet=0.5)
+        await bot.jump(WEEK_BEFORE + timedelta(hours=4))
+    (reminder,) = [t for t in bot.texts(ALICE) if t.startswith("🔁")]
+    assert "📍 Mumbai" in reminder
+    assert "New Delhi" not in reminder
+
+
 async def test_quiet_hours_hold_what_can_wait_for_a_digest_and_send_the_urgent_silently(bot: Harness) -> None:
     """New York, 22:00-07:00: Lavrov's month note (23:30 EDT) cannot wait, so it comes without a sound;
     the summit's week reminder (22:30 EST) waits for 07:00 EST, across the change of clocks between."""

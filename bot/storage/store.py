@@ -869,6 +869,15 @@ class NoteWriter:
     async def write(self, deliveries: Iterable[NewDelivery]) -> int:
         return await _write(self._session, deliveries, self._now)
 
+    async def waiting_keys(self, prefix: str) -> list[str]:
+        """The keys of rows still waiting that start with ``prefix`` (an event's snoozed reminders)."""
+        rows = await self._session.scalars(
+            select(DeliveryRow.key)
+            .where(DeliveryRow.key.startswith(prefix, autoescape=True), DeliveryRow.state.in_(WAITING))
+            .distinct()
+        )
+        return list(rows)
+
     async def waiting_readers(self, keys: Sequence[str]) -> list[Reader]:
         """Each distinct (key, zone, language) among the rows still waiting under these keys."""
         found: list[Reader] = []
