@@ -400,26 +400,14 @@ def test_the_exact_day_of_an_event_known_to_the_day_is_simply_given(seed: Catalo
     assert answer.startswith("23rd India–Russia annual summit — 5–6 December 2025")
 
 
-@pytest.mark.parametrize(
-    "question", ["who is in the delegation?", "will Putin and Modi sign an arms deal at the summit?"]
-)
-def test_a_detail_the_file_does_not_hold_about_a_known_event_is_not_known(
-    seed: Catalog, question: str
-) -> None:
-    assert plain(seed, question).startswith("I don't know that")
+def test_a_detail_the_file_does_not_hold_about_a_known_event_is_not_known(seed: Catalog) -> None:
+    assert plain(seed, "who is in the delegation?").startswith("I don't know that")
 
 
 def test_a_place_the_file_does_not_give_starts_with_i_dont_know_then_the_event(seed: Catalog) -> None:
     answer = plain(seed, "where was the SCO summit held?").splitlines()
     assert answer[0].startswith("I don't know that")
     assert answer[1].startswith("Modi and Putin met on the sidelines of the SCO Summit")
-
-
-def test_a_word_only_the_language_file_knows_earns_no_credit(seed: Catalog) -> None:
-    index = passages.index(seed, ENGLISH)
-    reading = read(seed, "summit deal")
-    found = retrieval.subject_stems(index, [0])
-    assert retrieval.confidence(index, reading, found) < retrieval.CONFIDENCE
 
 
 @pytest.mark.parametrize(

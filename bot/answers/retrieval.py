@@ -31,8 +31,8 @@ NAMED_CONFIDENCE = 0.25
 """For a when/where/confirmed/… question about an event its names point to: the words left over are
 mostly how it is asked ("when does the summit kick off?")."""
 ELSEWHERE = 0.5
-"""The credit of a word the file uses, but not where the answer comes from; a word the file never uses
-(one only the language file knows, as "deal" of "big deal") gets none."""
+"""The credit of a word of the question not found where the answer comes from: people ask in words the
+file does not use, so one such word lowers the confidence without sinking it."""
 MIN_SHARED = 3
 """Two stems meet when one begins the other and the shorter has this many letters ("инд" of "Индия"
 and "индийск" of "индийский"), for telling whether a word is found."""
@@ -176,10 +176,7 @@ def confidence(
             continue
         weight = index.idf(word.stem) * reading.pulled.get(i, 1.0)
         total += index.idf(word.stem)
-        if _meets(word.stem, found):
-            share += weight
-        elif index.knows(word.stem):
-            share += weight * ELSEWHERE
+        share += weight if _meets(word.stem, found) else weight * ELSEWHERE
     return 1.0 if total == 0 else share / total
 
 
