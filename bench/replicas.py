@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import statistics
 import sys
 import tempfile
@@ -54,6 +53,9 @@ from bot.clock import SystemClock
 from bot.delivery import Limits, Sender
 from bot.storage import NewDelivery, Store
 from bot.transport import AiohttpRequest
+from tests.conftest import bot_env, spawn_bot
+from tests.ports import free_port
+from tests.test_replicas import role
 
 DELAY = 0.05
 PACING = ((30.0, 300), (1000.0, 3000))
@@ -146,24 +148,10 @@ async def pacing() -> str:
 # ---------------------------------------------------------------- B and C. real replicas
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a live process, from /proc (utime and stime, fields 14 and 15)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-async def role(session: aiohttp.ClientSession, port: int) -> str | None:
-    try:
-        async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
-            return str((await response.json())["role"])
-    except (aiohttp.ClientError, TimeoutError, ValueError, KeyError):
-        return None
 
 
 class Replicas:
@@ -175,27 +163,17 @@ class Replicas:
     async def spawn(self, count: int) -> None:
         for _ in range(count):
             port = free_port()
-            env = {
-                **{k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "SUMMITBOT_"))},
-                "TELEGRAM_BOT_TOKEN": TOKEN,
-                "SUMMITBOT_API_URL": self.api_root,
-                "SUMMITBOT_EVENTS": str(self.events),
-                "SUMMITBOT_DB": self.url,
-                "SUMMITBOT_RATE": str(self.rate),
-                "SUMMITBOT_HTTP_HOST": "127.0.0.1",
-                "SUMMITBOT_HTTP_PORT": str(port),
-            }
-            process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                "--as-of",
-                self.as_of.isoformat(),
-                env=env,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
+            env = bot_env(
+                self.events.parent,
+                self.url,
+                TELEGRAM_BOT_TOKEN=TOKEN,
+                SUMMITBOT_API_URL=self.api_root,
+                SUMMITBOT_EVENTS=str(self.events),
+                SUMMITBOT_RATE=str(self.rate),
+                SUMMITBOT_HTTP_HOST="127.0.0.1",
+                SUMMITBOT_HTTP_PORT=str(port),
             )
+            process = await spawn_bot(env, "--as-of", self.as_of.isoformat(), capture=False)
             self.processes.append(process)
             self.ports.append(port)
 

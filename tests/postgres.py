@@ -18,11 +18,12 @@ import itertools
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.ports import free_port
 
 REQUIRE = "SUMMITBOT_REQUIRE_POSTGRES"
 SUPERUSER = "postgres"
@@ -64,12 +65,6 @@ def find_bindir() -> Path:
         "PostgreSQL's initdb and pg_ctl were not found (not on PATH, not via pg_config, not in "
         "/usr/lib/postgresql/*/bin); install PostgreSQL (e.g. apt-get install postgresql) to run them"
     )
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _system_user() -> pwd.struct_passwd | None:

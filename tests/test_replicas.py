@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import socket
 import time
 from collections import Counter
 from datetime import datetime
@@ -22,17 +21,12 @@ from bot.delivery import FLUSH_EVERY
 from bot.storage import Store
 from tests.conftest import bot_env, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
+from tests.ports import free_port
 from tests.test_crash import EVENTS, MOMENT, wait_for
 
 SUBSCRIBERS = 300
 RATE = 50
 TAKEOVER = 10.0  # seconds the issue allows from the leader's SIGKILL to another replica leading
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def role(session: aiohttp.ClientSession, port: int) -> str | None:

@@ -38,6 +38,7 @@ from bot.web.server import Site, build_app, negotiate
 from bot.wording.language import language
 from tests.conftest import SEED, Harness, bot_env, build, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
+from tests.ports import free_port
 
 SUMMIT = "summit-2025"
 SUMMIT_RU = "23-й ежегодный индийско-российский саммит"
@@ -465,12 +466,6 @@ async def test_the_running_bot_serves_its_page_and_health_and_stops_serving_when
     async with aiohttp.ClientSession() as http:
         with pytest.raises(aiohttp.ClientConnectionError):
             await http.get(f"{url}/healthz")
-
-
-def free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return int(probe_socket.getsockname()[1])
 
 
 async def test_a_real_bot_process_answers_the_containers_health_probe_on_its_port(
