@@ -41,6 +41,7 @@ from bench.run import (
     bulk_subscribe,
     ceiling_naive,
     databases,
+    drain_all,
     fake_server,
     http_request,
     log,
@@ -80,11 +81,7 @@ async def sender_at(server: FakeServer, n: int, rate: float) -> float:
         await store.enqueue([NewDelivery("bench/pacing", i, text, now) for i in range(1, n + 1)], now)
         bot = Bot(TOKEN, base_url=server.base_url, request=AiohttpRequest(64))
         async with bot:
-            sender = Sender(store, bot, clock, Limits(per_second=rate))
-            started = time.perf_counter()
-            while (await store.counts()).get("pending", 0):
-                await sender.drain()
-            elapsed = time.perf_counter() - started
+            elapsed = await drain_all(Sender(store, bot, clock, Limits(per_second=rate)), store)
         await store.close()
     return elapsed
 

@@ -57,16 +57,21 @@ async def wait_for(condition: Callable[[], bool], timeout: float) -> None:  # no
         await asyncio.sleep(0.02)
 
 
-async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
-    tmp_path: Path, database_url: str, fake_bot_api: FakeBotApiServer
-) -> None:
-    (tmp_path / "events.yaml").write_text(EVENTS)
-    chats = list(range(10_000, 10_000 + SUBSCRIBERS))
+async def subscribe_all(database_url: str, fake_bot_api: FakeBotApiServer, chats: list[int]) -> None:
+    """Private chats that Telegram knows and that subscribed before any alert of the test."""
     store = await Store.open(database_url)
     for chat in chats:
         fake_bot_api.api.add_chat(chat)
         await store.subscribe(chat, "private", None, datetime.fromisoformat("2029-12-01T00:00:00+00:00"))
     await store.close()
+
+
+async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
+    tmp_path: Path, database_url: str, fake_bot_api: FakeBotApiServer
+) -> None:
+    (tmp_path / "events.yaml").write_text(EVENTS)
+    chats = list(range(10_000, 10_000 + SUBSCRIBERS))
+    await subscribe_all(database_url, fake_bot_api, chats)
 
     def alerts() -> list[tuple[int, float]]:
         return [

@@ -18,11 +18,10 @@ from pathlib import Path
 import aiohttp
 
 from bot.delivery import FLUSH_EVERY
-from bot.storage import Store
 from tests.conftest import bot_env, spawn_bot
 from tests.fakebotapi import TOKEN, FakeBotApiServer
 from tests.ports import free_port
-from tests.test_crash import EVENTS, MOMENT, wait_for
+from tests.test_crash import EVENTS, MOMENT, subscribe_all, wait_for
 
 SUBSCRIBERS = 300
 RATE = 50
@@ -43,11 +42,7 @@ async def test_the_follower_takes_over_a_killed_leaders_broadcast_within_ten_sec
 ) -> None:
     (tmp_path / "events.yaml").write_text(EVENTS)
     chats = list(range(20_000, 20_000 + SUBSCRIBERS))
-    store = await Store.open(postgres_url)
-    for chat in chats:
-        fake_bot_api.api.add_chat(chat)
-        await store.subscribe(chat, "private", None, datetime.fromisoformat("2029-12-01T00:00:00+00:00"))
-    await store.close()
+    await subscribe_all(postgres_url, fake_bot_api, chats)
     fake_bot_api.delay("sendMessage", 0.02)
 
     def alerts() -> list[tuple[int, float]]:
