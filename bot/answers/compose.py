@@ -216,8 +216,10 @@ class Composer:
         if status is not None:
             lines.append(status)
         lines += premises.confirmation(r, event, governments, lang)
-        if r.asked is not None and r.intent == "when":
-            precision = say.precision_html(event, r.asked, now, lang, zone)
+        # "days until the commission meets?" counts to a day the file does not know: said first
+        asked = "day" if r.intent == "countdown" else r.asked if r.intent == "when" else None
+        if asked is not None:
+            precision = say.precision_html(event, asked, now, lang, zone)
             if precision is not None:
                 lines.append(precision)
         coming = countdown(event, now).phase is not Phase.OVER
