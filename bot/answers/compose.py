@@ -140,10 +140,11 @@ class Composer:
 
         "When will Putin and Modi meet?" cannot be answered by a meeting that is over: a question
         asking when, where or how long in a tense, or about a period wholly past or to come ("in
-        2023"), takes only an event on that side of today, if one is named."""
+        2023"), takes only an event on that side of today, if one is named; so does "is it still on?",
+        asked in no tense, of a coming one."""
         r = self.reading
         tense = r.tense if r.intent in TIMED else None
-        if r.intent in AHEAD or r.cancelled or r.postponed:
+        if r.intent in AHEAD or r.cancelled or r.postponed or (r.intent == "status" and r.tense is None):
             tense = "future"
         if r.period is not None and r.period.period.last < self.today:
             tense = "past"
