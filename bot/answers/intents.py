@@ -320,8 +320,7 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
         stopword_stems=lexicon.stopword_stems,
         asked=asked,
         # not left out of a name: the file's "Putin's first visit since 2022" is also a claim
-        # not a word of a longer cue that means something else: "is it a big deal?" asks no deal
-        asked_for=frozenset(occurrences(words, lexicon.asked_for, names | _phrased(words, lexicon, names))),
+        asked_for=_asked_for(words, lexicon, names),
         first_at=frozenset(occurrences(words, lexicon.first))
         if find_any(words, lexicon.since) is None
         else frozenset(),
@@ -363,6 +362,14 @@ def _cues(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> set[
             if found is not None:
                 used |= found.at
     return used
+
+
+def _asked_for(words: Sequence[Word], lexicon: Lexicon, names: frozenset[int]) -> frozenset[int]:
+    """Words asking for a kind of information, but not a word of a longer cue that means something
+    else: "is it a big deal?" asks for no deal."""
+    if not occurrences(words, lexicon.asked_for, names):
+        return frozenset()
+    return frozenset(occurrences(words, lexicon.asked_for, names | _phrased(words, lexicon, names)))
 
 
 def _phrased(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> frozenset[int]:
