@@ -376,7 +376,7 @@ def test_a_variant_is_read_as_the_word_meant_keeping_where_it_stands() -> None:
             "The file gives no time of day, only the dates: 5–6 December 2025",
         ),
         ("во сколько начнется саммит?", "ru", "В файле не указано время, только даты: 5—6 декабря 2025"),
-        ("सम्मेलन कितने बजे शुरू होगा?", "hi", "फ़ाइल में समय नहीं दिया गया है, केवल तारीखें: 5–6 दिसंबर 2025"),
+        ("सम्मेलन कितने बजे शुरू होगा?", "hi", "फ़ाइल में समय नहीं बताया गया है, केवल तारीखें: 5–6 दिसंबर 2025"),
         (
             "exact date of Lavrov's visit?",
             "en",
@@ -469,3 +469,86 @@ def test_a_countdown_to_the_event_a_person_names(
     answer = plain(seed, question, code, datetime(2025, 12, 1, 10, 0, tzinfo=IST))
     assert answer.startswith("23")
     assert countdown in answer.splitlines()[0]
+
+
+# ---------------------------------------------------------------- kinds of information the file never gives
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "asked"),
+    [
+        ("what deals were signed at the summit?", "en", ["deals"]),
+        ("what % tariff did the US put on India?", "en", ["%"]),
+        ("будут ли подписывать контракт на саммите?", "ru", ["контракт"]),
+        ("समिट में क्या फैसले हुए", "hi", ["फैसले"]),
+    ],
+)
+def test_a_word_asking_for_a_kind_of_information_is_read_as_such_even_when_the_file_never_uses_it(
+    seed: Catalog, question: str, code: str, asked: list[str]
+) -> None:
+    reading = read(seed, question, code)
+    assert [reading.words[i].text for i in sorted(reading.asked_for)] == asked
+
+
+def test_a_word_of_a_longer_cue_meaning_something_else_asks_for_nothing(seed: Catalog) -> None:
+    assert read(seed, "is the summit a big deal?").asked_for == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "now"),
+    [
+        ("any s-400 deal getting signed at the summit", "en", datetime(2025, 11, 18, 20, 30, tzinfo=IST)),
+        ("what deals were signed at the summit", "en", datetime(2025, 12, 9, 9, 30, tzinfo=IST)),
+        ("какие пошлины ввели сша против индии, сколько процентов", "ru", MORNING),
+        ("समिट में कौन कौन से समझौते होंगे", "hi", datetime(2025, 11, 19, 15, 0, tzinfo=IST)),
+    ],
+)
+def test_an_event_named_in_a_question_asking_for_what_its_file_never_holds_is_not_an_answer(
+    seed: Catalog, question: str, code: str, now: datetime
+) -> None:
+    answer = plain(seed, question, code, now)
+    assert answer.startswith(("I don't know that", "Этого я не знаю", "यह मुझे नहीं पता"))
+    assert not any(date in answer for date in ("5–6 December", "5—6 декабря", "5–6 दिसंबर"))
+
+
+def test_an_asked_for_word_is_not_met_by_a_shorter_stem_beginning_it(seed: Catalog) -> None:
+    """ "Дели" stems to "дел", which begins "делегация": Delhi is no delegation."""
+    assert plain(seed, "кто будет в делегации Путина?", "ru").startswith("Этого я не знаю")
+
+
+def test_the_tariffs_are_still_told_when_no_figure_is_asked(seed: Catalog) -> None:
+    assert "punitive tariffs" in plain(seed, "what tariffs did the US slap on India?")
+
+
+@pytest.mark.parametrize(
+    ("question", "code", "first"),
+    [
+        ("days until the military tech commission meet", "en", "The exact date is not known yet, only:"),
+        ("сколько дней до визита Лаврова?", "ru", "Точная дата пока неизвестна"),
+        ("लावरोव की यात्रा में कितने दिन बाकी हैं?", "hi", "सटीक तारीख अभी तय नहीं है"),
+    ],
+)
+def test_a_countdown_to_an_event_known_only_to_a_month_or_window_says_first_the_day_is_not_known(
+    seed: Catalog, question: str, code: str, first: str
+) -> None:
+    answer = plain(seed, question, code, datetime(2025, 10, 5, 10, 0, tzinfo=IST)).splitlines()
+    assert answer[0].startswith(first)
+    assert len(answer) > 1
+
+
+def test_a_countdown_to_an_event_known_to_the_day_just_counts(seed: Catalog) -> None:
+    assert plain(seed, "how many days until the summit?").startswith(
+        "23rd India–Russia annual summit: in 65 days"
+    )
+
+
+def test_still_on_asked_in_no_tense_is_about_the_coming_event(seed: Catalog) -> None:
+    answer = plain(
+        seed, "is the big india russia meeting still on", now=datetime(2025, 11, 18, 10, 0, tzinfo=IST)
+    )
+    assert answer.startswith("23rd India–Russia annual summit")
+    assert "SCO" not in answer
+
+
+def test_still_on_of_an_event_only_past_ones_name_is_that_event(seed: Catalog) -> None:
+    assert plain(seed, "is the SCO meeting still on?").startswith("Modi and Putin met")

@@ -140,10 +140,11 @@ class Composer:
 
         "When will Putin and Modi meet?" cannot be answered by a meeting that is over: a question
         asking when, where or how long in a tense, or about a period wholly past or to come ("in
-        2023"), takes only an event on that side of today, if one is named."""
+        2023"), takes only an event on that side of today, if one is named; so does "is it still on?",
+        asked in no tense, of a coming one."""
         r = self.reading
         tense = r.tense if r.intent in TIMED else None
-        if r.intent in AHEAD or r.cancelled or r.postponed:
+        if r.intent in AHEAD or r.cancelled or r.postponed or (r.intent == "status" and r.tense is None):
             tense = "future"
         if r.period is not None and r.period.period.last < self.today:
             tense = "past"
@@ -216,8 +217,10 @@ class Composer:
         if status is not None:
             lines.append(status)
         lines += premises.confirmation(r, event, governments, lang)
-        if r.asked is not None and r.intent == "when":
-            precision = say.precision_html(event, r.asked, now, lang, zone)
+        # "days until the commission meets?" counts to a day the file does not know: said first
+        asked = "day" if r.intent == "countdown" else r.asked if r.intent == "when" else None
+        if asked is not None:
+            precision = say.precision_html(event, asked, now, lang, zone)
             if precision is not None:
                 lines.append(precision)
         coming = countdown(event, now).phase is not Phase.OVER

@@ -113,6 +113,9 @@ class Reading:
     """More precision than a date asked for: the time of day, or the exact day."""
     first_at: frozenset[int] = frozenset()
     """Words claiming it is the first of its kind ("Putin's first visit to India, right?")."""
+    asked_for: frozenset[int] = frozenset()
+    """Words asking for a kind of information ("what deals were signed?", "what % tariff?"): the
+    answer must hold them, or it does not give what was asked."""
 
     @property
     def stems(self) -> tuple[str, ...]:
@@ -273,7 +276,7 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
             if not period or i not in period.at:
                 numbers.append(value)
             continue
-        if word.text == "$" or word.stem in lexicon.money or i in fillers or not word.stem:
+        if word.text in ("$", "%") or word.stem in lexicon.money or i in fillers or not word.stem:
             continue
         if word.text in lexicon.stopwords and not word.acronym:
             continue
@@ -317,6 +320,7 @@ def read(words: Sequence[Word], lexicon: Lexicon, index: Index, today: date) -> 
         stopword_stems=lexicon.stopword_stems,
         asked=asked,
         # not left out of a name: the file's "Putin's first visit since 2022" is also a claim
+        asked_for=_asked_for(words, lexicon, names),
         first_at=frozenset(occurrences(words, lexicon.first))
         if find_any(words, lexicon.since) is None
         else frozenset(),
@@ -358,6 +362,26 @@ def _cues(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> set[
             if found is not None:
                 used |= found.at
     return used
+
+
+def _asked_for(words: Sequence[Word], lexicon: Lexicon, names: frozenset[int]) -> frozenset[int]:
+    """Words asking for a kind of information, but not a word of a longer cue that means something
+    else: "is it a big deal?" asks for no deal."""
+    if not occurrences(words, lexicon.asked_for, names):
+        return frozenset()
+    return frozenset(occurrences(words, lexicon.asked_for, names | _phrased(words, lexicon, names)))
+
+
+def _phrased(words: Sequence[Word], lexicon: Lexicon, skip: frozenset[int]) -> frozenset[int]:
+    """Words of every intent's patterns of several words that occur ("big deal", "क्या तय हुआ")."""
+    used: set[int] = set()
+    keys = keys_of(words)
+    for _, patterns in lexicon.intents:
+        for pattern in patterns:
+            found: Match | None = find(words, pattern, skip, keys)
+            if found is not None and len(found.at) > 1:
+                used |= found.at
+    return frozenset(used)
 
 
 def is_hinglish(words: Sequence[Word], romanized: Lexicon) -> bool:

@@ -125,6 +125,7 @@ class _File(_Strict):
     anything: list[str]
     premises: _Premises
     precision: _Precision = _Precision()
+    asked_for: list[str] = []
     periods: _Periods
     romanized: _Romanized | None = None
 
@@ -299,6 +300,9 @@ class Lexicon:
     """Asking for the time of day ("what time", "во сколько")."""
     asked_day: tuple[Phrase, ...]
     """Asking for the exact day ("exact date", "какого числа")."""
+    asked_for: tuple[Phrase, ...]
+    """Words asking for a kind of information (a deal, a percentage, a price, a number of people): an
+    answer that does not contain the word does not give it."""
     money: frozenset[str]
     place_before: frozenset[str]
     place_after: frozenset[str]
@@ -455,6 +459,7 @@ def _compile(spec: _File, code: str) -> Lexicon:
         since=r.phrases(spec.premises.since),
         asked_time=r.phrases(spec.precision.time),
         asked_day=r.phrases(spec.precision.day),
+        asked_for=r.phrases(spec.asked_for),
         money=r.stems(spec.premises.money),
         place_before=r.stems(spec.premises.place_before),
         place_after=r.stems(spec.premises.place_after),

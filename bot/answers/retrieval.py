@@ -11,7 +11,10 @@ file uses elsewhere counts half (the question is about the file, the answer only
 misspelt word counts as much as it was close to the word it was taken for. Below ``CONFIDENCE`` the
 bot says it does not know and offers the closest events; a when/where/… question about an event it
 names needs only ``NAMED_CONFIDENCE``; a question asking for a figure may hold no word the file does not
-use, since a figure is never given for a thing the file does not name.
+use, since a figure is never given for a thing the file does not name; and a word asking for a kind of
+information (the language file's ``asked_for``: a deal, a percentage, a price, a number of people) must
+be in what the answer is drawn from, or the answer does not give what was asked, however well the rest
+of the question matched an event's name.
 """
 
 from __future__ import annotations
@@ -193,6 +196,12 @@ def _meets(stem: str, found: Collection[str]) -> bool:
     return any(f.startswith(stem) or (len(f) >= MIN_SHARED and stem.startswith(f)) for f in found)
 
 
+def _holds(stem: str, found: Collection[str]) -> bool:
+    """Whether ``found`` has the stem or a word derived from it: not merely a shorter stem beginning it
+    ("дел" of Дели is no "делегация")."""
+    return any(f.startswith(stem) for f in found)
+
+
 def confident(
     index: Index,
     reading: Reading,
@@ -207,6 +216,8 @@ def confident(
         for i in reading.content
         if i not in ignore
     ):
+        return False
+    if any(not _holds(reading.words[i].stem, found) for i in reading.asked_for):
         return False
     needed = NAMED_CONFIDENCE if named else CONFIDENCE
     return confidence(index, reading, found, ignore) >= needed - 1e-9

@@ -26,7 +26,7 @@ _TAG = regex.compile(r"</?[A-Za-z][^<>]{0,60}>")
 _QUOTES = regex.compile(r"[’‘`´ʼ]")
 _NOT = regex.compile(r"n't\b", regex.IGNORECASE)
 _POSSESSIVE = regex.compile(r"(?<=\p{L})'s\b", regex.IGNORECASE)
-_TOKEN = regex.compile(r"\$|\d+(?:[.,]\d+)?|[\p{L}\p{M}]+|[,;:!?.।]")
+_TOKEN = regex.compile(r"\$|%|\d+(?:[.,]\d+)?|[\p{L}\p{M}]+|[,;:!?.।]")
 _BREAKS = frozenset(",;:!?.।")
 _NUKTA = "\u093c"
 _CHANDRABINDU, _ANUSVARA = "\u0901", "\u0902"
@@ -122,7 +122,7 @@ def words(text: str, irregular: Mapping[str, str] | None = None, limit: int = MA
             clause += 1
             continue
         base = (irregular or {}).get(written, written)
-        stemmed = written if written[:1].isdigit() or written == "$" else stem(base)
+        stemmed = written if written[:1].isdigit() or written in ("$", "%") else stem(base)
         found.append(Word(written, stemmed, written in capitals, clause, not typed[:1].islower()))
         if len(found) >= limit:
             break
