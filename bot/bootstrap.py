@@ -39,6 +39,7 @@ from bot.notifier import Notifier
 from bot.service import Summit
 from bot.settings import TELEGRAM_API, Settings, SettingsError, load_settings
 from bot.transport import AiohttpRequest
+from bot.updates import TolerantBot
 from bot.web.health import RoleProvider, Ticks, always_leader
 from bot.web.metrics import Metrics, TimedApplication
 from bot.web.server import ListenError, Site, WebServer
@@ -96,13 +97,8 @@ def build_application(
     secret = token or (settings.token.get_secret_value() if settings.token else None)
     if secret is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN: required to talk to a Bot API server")
-    builder = ApplicationBuilder().token(secret).base_url(settings.base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    else:
-        builder = builder.request(AiohttpRequest()).get_updates_request(
-            AiohttpRequest(connection_pool_size=1)
-        )
+    requests = (request, request) if request is not None else (AiohttpRequest(), AiohttpRequest(1))
+    builder = ApplicationBuilder().bot(TolerantBot(secret, settings.base_url, *requests))
     metrics = Metrics()
     builder = builder.application_class(TimedApplication, {"observe": metrics.update_seconds.observe})
     app = builder.build()

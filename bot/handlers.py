@@ -490,6 +490,11 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     if query is None:
         return
+    if update.effective_chat is None:  # a button under a message sent inline: none of ours has one
+        user = query.from_user
+        asker = Chat(user.id, ChatType.PRIVATE, None, user.id, user.language_code)
+        await query.answer(replies.button_expired(await summit_of(context).language_of(asker)))
+        return
     data = query.data or ""
     if data.startswith(EVENT_BUTTONS):
         await event_button(update, context, data)
@@ -542,6 +547,16 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if _addressed_to_bot(message, context):
         lang = await summit_of(context).language_of(chat_of(update))
         await message.reply_text(replies.unknown_command(lang))
+
+
+async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group became a supergroup: its subscription and settings follow it to the new id at once,
+    so the supergroup's admins see and change them before the next alert would have moved them."""
+    message = message_of(update)
+    if message.migrate_to_chat_id is not None:  # said in the old group
+        await summit_of(context).migrated(message.chat_id, message.migrate_to_chat_id)
+    elif message.migrate_from_chat_id is not None:  # said in the new supergroup
+        await summit_of(context).migrated(message.migrate_from_chat_id, message.chat_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -604,5 +619,6 @@ def register(app: Application) -> None:  # type: ignore[type-arg]  # any Applica
     app.add_handler(InlineQueryHandler(inline_query))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(NEW_MESSAGES & filters.TEXT, free_text))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     app.add_handler(MessageHandler(NEW_MESSAGES & ~filters.TEXT & ~filters.StatusUpdate.ALL, not_text))
     app.add_error_handler(on_error)

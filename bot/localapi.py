@@ -622,6 +622,24 @@ class LocalBotApi:
 
     # -- user side: builders that enqueue updates ---------------------------------------------
 
+    def group_upgrades(self, old_id: int, new_id: int) -> None:
+        """An admin upgrades a group to a supergroup: sends to ``old_id`` fail from now on, and Telegram
+        posts a service message in each chat (``migrate_to_chat_id`` in the old one,
+        ``migrate_from_chat_id`` in the new one)."""
+        self.migrate_chat(old_id, new_id)
+        speaker = self._user(DEFAULT_USER_ID, "Tester")
+        self._enqueue("message", self._new_message(old_id, speaker, {"migrate_to_chat_id": new_id}))
+        self._enqueue("message", self._new_message(new_id, speaker, {"migrate_from_chat_id": old_id}))
+
+    def sends_update(self, kind: str, payload: JsonDict) -> JsonDict:
+        """Queue an update of any shape, as a client or Telegram could send it (``kind``: the field,
+        e.g. ``callback_query``); nothing is checked, so malformed and future shapes can be tested. A
+        query with an ``id`` may be answered, as Telegram allows."""
+        if kind in ("callback_query", "inline_query") and "id" in payload:
+            opened = self._open_queries if kind == "callback_query" else self._open_inline_queries
+            opened.add(str(payload["id"]))
+        return self._enqueue(kind, payload)
+
     def user_says(
         self,
         text: str,

@@ -194,6 +194,10 @@ class Summit:
         lang = await self.language_of(chat)
         return replies.unsubscribed(lang) if removed else replies.not_subscribed(lang)
 
+    async def migrated(self, old_id: int, new_id: int) -> None:
+        """Telegram said the group ``old_id`` is now the supergroup ``new_id``."""
+        await self.store.migrate_chat(old_id, new_id, self.clock.now())
+
     async def is_subscribed(self, chat: Chat) -> bool:
         return await self.store.is_subscribed(chat.id)
 

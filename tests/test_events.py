@@ -154,11 +154,12 @@ BAD_FILES = [
     ),
     case(
         "non-utf8-file",
-        VALID.replace("Annual summit", "Sommet annuel à Delhi").encode("latin-1"),
+        VALID.replace("Annual summit", f"Sommet annuel à Delhi  {MARK}").encode("latin-1"),
         "",
-        "not UTF-8 text",
+        "not UTF-8 text (invalid continuation byte); save it as UTF-8",
         process=True,
     ),
+    case("utf16-file", VALID.encode("utf-16"), "", "not UTF-8 text: saved as UTF-16; save it as UTF-8"),
     case("missing-file", None, "", "no such file", process=True),
     # --- an event's keys and their types
     case(
@@ -820,6 +821,13 @@ def test_an_exact_time_without_offset_falls_back_to_the_files_zone() -> None:
     assert ev.when.at is not None
     assert ev.when.at.utcoffset() == timedelta(0)
     assert dates_text(ev.when, EN) == "Friday, 5 December 2025, 10:30\u202fAM UTC"
+
+
+def test_a_zone_written_in_another_case_is_read_as_its_iana_name_on_every_system() -> None:
+    ev = one_event("{at: 2025-12-05T10:30}", event_lines="    timezone: asia/kolkata\n")
+
+    assert ev.zone.key == "Asia/Kolkata"
+    assert dates_text(ev.when, EN) == "Friday, 5 December 2025, 10:30\u202fAM IST"
 
 
 def test_an_exact_time_with_an_offset_keeps_its_offset() -> None:

@@ -8,8 +8,10 @@ print and fit into one Telegram message.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
+import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -160,12 +162,20 @@ def parse_month(value: Any) -> date:
 
 
 def parse_zone(value: Any) -> ZoneInfo:
+    """An IANA zone in any case (``asia/kolkata``), kept under its own name: zone files are looked up
+    by path, so without this the same events file would load on macOS and be refused on Linux."""
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected an IANA time zone such as Asia/Kolkata, got {value!r}")
+    name = _zone_names().get(value.strip().lower(), value.strip())
     try:
-        return ZoneInfo(value.strip())
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory of zones
         raise ValueError(f"unknown time zone {value!r} (use an IANA name such as Asia/Kolkata)") from None
+
+
+@functools.cache
+def _zone_names() -> dict[str, str]:
+    return {name.lower(): name for name in zoneinfo.available_timezones()}
 
 
 _ISO_CHARACTERS = re.compile(r"[0-9A-Za-z:+\-., ]+")

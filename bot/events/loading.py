@@ -7,6 +7,7 @@ traceback and never a long wait. A catalog also carries warnings: texts given in
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from collections.abc import Callable, Mapping, Sequence, Sized
@@ -241,7 +242,12 @@ def parse_events_file(data: bytes, file: str) -> Catalog:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise EventsFileError([Problem(file, None, "", f"not UTF-8 text ({exc.reason})")]) from None
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            message = "saved as UTF-16; save it as UTF-8"
+            raise EventsFileError([Problem(file, None, "", f"not UTF-8 text: {message}")]) from None
+        line = data.count(b"\n", 0, exc.start) + 1
+        problem = f"not UTF-8 text ({exc.reason}); save it as UTF-8"
+        raise EventsFileError([Problem(file, line, "", problem)]) from None
     return parse_events(text, file)
 
 

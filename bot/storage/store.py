@@ -455,9 +455,11 @@ class Store:
                     reminders=old.reminders,
                     language=old.language,
                     client_language=old.client_language,
+                    quiet=old.quiet,
                 )
                 .on_conflict_do_nothing(index_elements=[ChatRow.chat_id])
             )
+            await self._move_follows(session, old_id, new_id, now)
             if old.subscribed:  # a second migration answer for the same group must not undo the first
                 await session.execute(
                     _update(ChatRow)
@@ -473,6 +475,29 @@ class Store:
             )
         if self._kept is not None and cast(CursorResult[Any], made).rowcount == 1 and old_id in self._kept:
             self._kept[new_id] = self._kept[old_id]
+
+    @staticmethod
+    async def _move_follows(session: AsyncSession, old_id: int, new_id: int, now: datetime) -> None:
+        """The events the old group followed or muted go with it; its rows stay, turned off (kept)."""
+        rows = (
+            await session.execute(
+                select(FollowRow.event_id, FollowRow.mode).where(
+                    FollowRow.chat_id == old_id, FollowRow.mode != OFF
+                )
+            )
+        ).all()
+        for event_id, mode in rows:
+            await session.execute(
+                _upsert(session, FollowRow)
+                .values(chat_id=new_id, event_id=event_id, mode=mode, since=now)
+                .on_conflict_do_nothing(index_elements=[FollowRow.chat_id, FollowRow.event_id])
+            )
+        if rows:
+            await session.execute(
+                _update(FollowRow)
+                .where(FollowRow.chat_id == old_id, FollowRow.mode != OFF)
+                .values(mode=OFF, since=now)
+            )
 
     # ------------------------------------------------------------ following one event, quiet hours
 
