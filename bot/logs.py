@@ -28,6 +28,7 @@ def setup_logging(secret: str | None, level: int = logging.INFO) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)  # bot.storage.schema says what it migrated
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG at import
     if secret:
         protect(secret)
 

@@ -128,3 +128,9 @@ async def test_ctrl_c_leaves_the_terminal_chat_at_once_with_a_goodbye_and_no_tra
     assert stdout.decode().endswith("\nBye.\n")
     assert "Traceback" not in stderr.decode()
     assert "KeyboardInterrupt" not in stderr.decode()
+
+
+def test_a_question_in_the_terminal_gets_its_answer_and_no_library_chatter(tmp_path: Path) -> None:
+    done = run_terminal(tmp_path, "when is putin coming?\n/quit\n", "--as-of", "2025-10-01T09:00+05:30")
+    assert "bot> 23rd India–Russia annual summit — 5–6 December 2025" in done.stdout
+    assert "DEBUG" not in done.stdout + done.stderr  # bm25s logs at DEBUG when it builds an index
