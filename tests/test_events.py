@@ -130,7 +130,13 @@ BAD_FILES = [
         "events-not-a-list",
         f"version: 1\nevents: summit  {MARK}\n",
         "events",
-        "should be a valid",
+        "should be a list (found text)",
+    ),
+    case(
+        "events-with-nothing-under-it",
+        f"version: 1\nevents:  {MARK}\n",
+        "events",
+        "should be a list (found nothing)",
     ),
     case("unknown-top-level-key", added(f"remiders: [1d]  {MARK}\n"), "remiders", "unknown key"),
     case("bad-version", edited("version: 1", f"version: 2  {MARK}"), "version", "less than or equal to 1"),
@@ -190,13 +196,13 @@ BAD_FILES = [
         "title-is-a-list",
         edited("    title: Annual summit", f"    title: [Annual summit]  {MARK}"),
         "events[0].title",
-        "valid dictionary",
+        "should be a mapping (found a list)",
     ),
     case(
         "governments-is-a-string",
         edited("    governments: [india, russia]", f"    governments: india  {MARK}"),
         "events[0].governments",
-        "should be a valid",
+        "should be a list (found text)",
     ),
     case("bad-event-id", edited("  - id: summit", f"  - id: Summit 2025  {MARK}"), "events[0].id", "pattern"),
     case(
@@ -1370,7 +1376,7 @@ def test_a_file_with_thousands_of_mistakes_lists_twenty_and_counts_the_rest(
     lines = result.stderr.splitlines()
     assert result.status == 2
     assert len(lines) == fields.MAX_PROBLEMS + 1
-    assert lines[0] == f"{path}:2: events[0]: Input should be a valid dictionary or instance of EventSpec"
+    assert lines[0] == f"{path}:2: events[0]: should be a mapping (found a number)"
     assert lines[-1] == f"{path}: … and 4980 more problems; fix these and check again"
 
 

@@ -33,6 +33,31 @@ from bot.events.yamlfile import (
 )
 from bot.languages import SUPPORTED
 
+_SHAPES = {
+    "tuple_type": "a list",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "string_type": "text",
+}
+"""Pydantic's wrong-shape errors, said in YAML's words (its own say "a valid tuple")."""
+
+
+def _shape_of(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, Sized):
+        return "a list"
+    return "a value of another kind"
+
 
 def _pydantic_message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
@@ -42,6 +67,8 @@ def _pydantic_message(error: Mapping[str, Any]) -> str:
         return "unknown key"
     if kind == "missing":
         return "required key is missing"
+    if kind in _SHAPES:
+        return f"should be {_SHAPES[kind]} (found {_shape_of(error.get('input'))})"
     value, limit = error.get("input"), error.get("ctx", {}).get("max_length")
     if kind in ("string_too_long", "too_long") and isinstance(value, Sized):
         if isinstance(value, str):
