@@ -37,15 +37,28 @@ events:
 MOMENT = datetime.fromisoformat("2030-01-01T11:00:00+00:00")
 
 
-async def start_bot(tmp_path: Path, db: str, fake: FakeBotApiServer) -> asyncio.subprocess.Process:
-    as_of = datetime.fromtimestamp(MOMENT.timestamp() - SUBSCRIBERS / RATE - 2, MOMENT.tzinfo)
+async def start_bot(
+    tmp_path: Path,
+    db: str,
+    fake: FakeBotApiServer,
+    *,
+    subscribers: int = SUBSCRIBERS,
+    rate: int = RATE,
+    lead: float = 2,
+    port: int | None = None,
+) -> asyncio.subprocess.Process:
+    """A real ``summitbot run`` whose clock starts ``lead`` seconds before the broadcast of the alert at
+    MOMENT begins (its rows fall due ``subscribers / rate`` seconds before it); ``port``: its web side."""
+    as_of = datetime.fromtimestamp(MOMENT.timestamp() - subscribers / rate - lead, MOMENT.tzinfo)
+    web = {"SUMMITBOT_HTTP_HOST": "127.0.0.1", "SUMMITBOT_HTTP_PORT": str(port)} if port else {}
     env = bot_env(
         tmp_path,
         db,
         TELEGRAM_BOT_TOKEN=TOKEN,
         SUMMITBOT_API_URL=fake.root,
         SUMMITBOT_EVENTS=str(tmp_path / "events.yaml"),
-        SUMMITBOT_RATE=str(RATE),
+        SUMMITBOT_RATE=str(rate),
+        **web,
     )
     return await spawn_bot(env, "--as-of", as_of.isoformat(), capture=False)
 
@@ -55,6 +68,15 @@ async def wait_for(condition: Callable[[], bool], timeout: float) -> None:  # no
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         await asyncio.sleep(0.02)
+
+
+def alerts_sent(fake_bot_api: FakeBotApiServer) -> list[tuple[int, float]]:
+    """Each alert the fake Telegram accepted: to which chat, and when."""
+    return [
+        (int(r.params["chat_id"]), r.at)
+        for r in fake_bot_api.calls("sendMessage")
+        if str(r.params.get("text", "")).startswith("⏰")
+    ]
 
 
 async def subscribe_all(database_url: str, fake_bot_api: FakeBotApiServer, chats: list[int]) -> None:
@@ -73,33 +95,26 @@ async def test_a_broadcast_killed_midway_resumes_on_restart_losing_nothing(
     chats = list(range(10_000, 10_000 + SUBSCRIBERS))
     await subscribe_all(database_url, fake_bot_api, chats)
 
-    def alerts() -> list[tuple[int, float]]:
-        return [
-            (int(r.params["chat_id"]), r.at)
-            for r in fake_bot_api.calls("sendMessage")
-            if str(r.params.get("text", "")).startswith("⏰")
-        ]
-
     first = await start_bot(tmp_path, database_url, fake_bot_api)
-    await wait_for(lambda: len(alerts()) >= SUBSCRIBERS // 3, timeout=60)
+    await wait_for(lambda: len(alerts_sent(fake_bot_api)) >= SUBSCRIBERS // 3, timeout=60)
     first.send_signal(signal.SIGKILL)
     killed_at = time.monotonic()
     await first.wait()
-    sent_before_kill = len(alerts())
+    sent_before_kill = len(alerts_sent(fake_bot_api))
     assert sent_before_kill < SUBSCRIBERS
 
     second = await start_bot(tmp_path, database_url, fake_bot_api)
     try:
-        await wait_for(lambda: set(chats) <= {chat for chat, _ in alerts()}, timeout=60)
+        await wait_for(lambda: set(chats) <= {chat for chat, _ in alerts_sent(fake_bot_api)}, timeout=60)
         await asyncio.sleep(1.0)  # room for any second copy to show up
     finally:
         second.send_signal(signal.SIGINT)
         await second.wait()
 
-    copies = Counter(chat for chat, _ in alerts())
+    copies = Counter(chat for chat, _ in alerts_sent(fake_bot_api))
     assert set(copies) == set(chats)  # nobody lost
     doubled = {chat for chat, n in copies.items() if n > 1}
     assert all(n <= 2 for n in copies.values())
-    first_copy = {chat: min(at for c, at in alerts() if c == chat) for chat in doubled}
+    first_copy = {chat: min(at for c, at in alerts_sent(fake_bot_api) if c == chat) for chat in doubled}
     window = FLUSH_EVERY + 0.5  # the unrecorded outcomes plus requests still in flight at the kill
     assert all(killed_at - at <= window for at in first_copy.values()), (len(doubled), sent_before_kill)

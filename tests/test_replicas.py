@@ -12,16 +12,14 @@ import asyncio
 import signal
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 
 import aiohttp
 
 from bot.delivery import FLUSH_EVERY
-from tests.conftest import bot_env, spawn_bot
-from tests.fakebotapi import TOKEN, FakeBotApiServer
+from tests.fakebotapi import FakeBotApiServer
 from tests.ports import free_port
-from tests.test_crash import EVENTS, MOMENT, subscribe_all, wait_for
+from tests.test_crash import EVENTS, alerts_sent, start_bot, subscribe_all, wait_for
 
 SUBSCRIBERS = 300
 RATE = 50
@@ -45,28 +43,13 @@ async def test_the_follower_takes_over_a_killed_leaders_broadcast_within_ten_sec
     await subscribe_all(postgres_url, fake_bot_api, chats)
     fake_bot_api.delay("sendMessage", 0.02)
 
-    def alerts() -> list[tuple[int, float]]:
-        return [
-            (int(r.params["chat_id"]), r.at)
-            for r in fake_bot_api.calls("sendMessage")
-            if str(r.params.get("text", "")).startswith("⏰")
-        ]
-
-    as_of = datetime.fromtimestamp(MOMENT.timestamp() - SUBSCRIBERS / RATE - 4, MOMENT.tzinfo)
     ports = [free_port(), free_port()]
-    processes = []
-    for port in ports:
-        env = bot_env(
-            tmp_path,
-            postgres_url,
-            TELEGRAM_BOT_TOKEN=TOKEN,
-            SUMMITBOT_API_URL=fake_bot_api.root,
-            SUMMITBOT_EVENTS=str(tmp_path / "events.yaml"),
-            SUMMITBOT_RATE=str(RATE),
-            SUMMITBOT_HTTP_HOST="127.0.0.1",
-            SUMMITBOT_HTTP_PORT=str(port),
+    processes = [
+        await start_bot(
+            tmp_path, postgres_url, fake_bot_api, subscribers=SUBSCRIBERS, rate=RATE, lead=4, port=port
         )
-        processes.append(await spawn_bot(env, "--as-of", as_of.isoformat(), capture=False))
+        for port in ports
+    ]
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=3)) as session:
             roles: list[str | None] = [None, None]
@@ -79,18 +62,18 @@ async def test_the_follower_takes_over_a_killed_leaders_broadcast_within_ten_sec
             leader = roles.index("leader")
             survivor = 1 - leader
 
-            await wait_for(lambda: len(alerts()) >= SUBSCRIBERS // 3, timeout=60)
+            await wait_for(lambda: len(alerts_sent(fake_bot_api)) >= SUBSCRIBERS // 3, timeout=60)
             processes[leader].send_signal(signal.SIGKILL)
             killed_at = time.monotonic()
             await processes[leader].wait()
-            sent_before_kill = len(alerts())
+            sent_before_kill = len(alerts_sent(fake_bot_api))
             assert sent_before_kill < SUBSCRIBERS
 
             while await role(session, ports[survivor]) != "leader":
                 assert time.monotonic() - killed_at < TAKEOVER, "no replica took over in time"
                 await asyncio.sleep(0.1)
 
-            await wait_for(lambda: set(chats) <= {chat for chat, _ in alerts()}, timeout=60)
+            await wait_for(lambda: set(chats) <= {chat for chat, _ in alerts_sent(fake_bot_api)}, timeout=60)
             await asyncio.sleep(1.0)  # room for any second copy to show up
     finally:
         for process in processes:
@@ -98,10 +81,10 @@ async def test_the_follower_takes_over_a_killed_leaders_broadcast_within_ten_sec
                 process.send_signal(signal.SIGTERM)
         assert await processes[survivor].wait() == 0
 
-    copies = Counter(chat for chat, _ in alerts())
+    copies = Counter(chat for chat, _ in alerts_sent(fake_bot_api))
     assert set(copies) == set(chats)  # nobody lost
     assert all(n <= 2 for n in copies.values())
     doubled = {chat for chat, n in copies.items() if n > 1}
-    first_copy = {chat: min(at for c, at in alerts() if c == chat) for chat in doubled}
+    first_copy = {chat: min(at for c, at in alerts_sent(fake_bot_api) if c == chat) for chat in doubled}
     window = FLUSH_EVERY + 0.5  # the unrecorded outcomes plus requests still in flight at the kill
     assert all(killed_at - at <= window for at in first_copy.values()), (len(doubled), sent_before_kill)

@@ -127,7 +127,7 @@ async def test_a_database_of_the_version_just_before_migrations_is_stamped_where
         assert (await store.choices(7)).language == "hi"
     finally:
         await store.close()
-    # 0003: the last revision released before migrations existed; later ones are upgraded to
+    # 0003 is the last revision released before migrations existed; the later ones are then applied
     assert "database from before schema versions: taken over as revision 0003" in caplog.messages
     assert (await inspected(database_url))[:2] == (head(), [])
 
