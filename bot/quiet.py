@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from functools import cache
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _HOURS = re.compile(r"\s*(\d{1,2})(?::(\d{2}))?\s*[-–—]\s*(\d{1,2})(?::(\d{2}))?\s*")
@@ -42,7 +42,7 @@ class Timing:
     silent: bool = False
 
 
-@cache
+@lru_cache(maxsize=1024)  # bounded: /quiet hands it whatever a user typed; stored values are few
 def parse(text: str | None) -> QuietHours | None:
     """``22:00-07:00`` (or ``22-7``); None for anything else, an hour out of range or an empty span."""
     found = _HOURS.fullmatch(text or "")
